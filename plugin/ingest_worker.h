@@ -1,0 +1,66 @@
+// IngestWorker: the stage between the inbox and the outbox. Reads stored upstream events in
+// arrival order, normalizes them (holding a digest delete until the tag deletes of its request
+// are in), fans each ACR event out to the matching webhooks, and commits the consumed entries,
+// index changes and jobs in one batch before queueing the jobs for delivery. Runs on one thread
+// of its own (start/stop); tests may call processAvailable() instead.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/distribution/normalizer.h"
+#include "core/clock.h"
+#include "core/store.h"
+#include "plugin/delivery_service.h"
+#include "plugin/metrics.h"
+#include "plugin/webhook_catalog.h"
+
+namespace reghook {
+
+class IngestWorker {
+ public:
+  IngestWorker(Store& store, WebhookCatalog& catalog, DeliveryService& delivery, Metrics& metrics,
+               const Clock& clock, int64_t hold_ms = 250);
+  ~IngestWorker();
+
+  void start();
+  void stop();
+  void notify();
+  bool running() const { return running_; }
+
+  // Processes every available inbox entry. A held digest delete is committed when its window
+  // has passed, or at once with flush_held. Returns false if the store failed.
+  bool processAvailable(bool flush_held);
+
+ private:
+  struct Pending {
+    uint64_t seq;
+    UpstreamEvent event;
+  };
+  bool process(const std::vector<Pending>& group);
+  void loop();
+
+  Store& store_;
+  WebhookCatalog& catalog_;
+  DeliveryService& delivery_;
+  Metrics& metrics_;
+  const Clock& clock_;
+  const int64_t hold_ms_;
+  distribution::Normalizer normalizer_;
+
+  uint64_t read_up_to_ = 0;  // last inbox seq read (committed or held)
+  std::vector<Pending> held_;
+  int64_t held_deadline_ms_ = 0;
+
+  std::atomic<bool> running_{false};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool notified_ = false;
+  std::thread thread_;
+};
+
+}  // namespace reghook

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds, and runs every test: unit, HTTP, CLI, end-to-end with the
+# real docker-registry and skopeo, the console in headless Chromium, and the compose file check.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh --test
+scripts/build.sh
+echo "== ctest"
+(cd build && ctest --output-on-failure -j2 --timeout 600)
+echo "== docker-compose config"
+docker-compose -f docker-compose.yml config -q
+if [ -f tests/ui/console.test.mjs ]; then
+  echo "== console (headless chromium)"
+  (cd tests/ui && npm ci --no-audit --no-fund --silent && node console.test.mjs)
+fi
+echo "all tests passed"
