@@ -151,7 +151,11 @@ SendResult PocoHttpSender::send(const OutgoingRequest& request) {
       session = connect(target, request.timeout_ms, result.error);
       if (!session) return finish();
     }
-    session->setTimeout(Poco::Timespan(static_cast<long>(request.timeout_ms) * 1000));
+    // The socket was connected by us, so Poco's session timeouts must be put on it directly.
+    const Poco::Timespan timeout(static_cast<long>(request.timeout_ms) * 1000);
+    session->setTimeout(timeout);
+    session->socket().setReceiveTimeout(timeout);
+    session->socket().setSendTimeout(timeout);
     Poco::Net::HTTPRequest http(Poco::Net::HTTPRequest::HTTP_POST, target.path,
                                 Poco::Net::HTTPMessage::HTTP_1_1);
     const bool default_port = target.port == (target.https ? 443 : 80);
