@@ -9,6 +9,7 @@
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/ServerApplication.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <iostream>
 
@@ -91,6 +92,8 @@ void setUpLogging() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A peer that closes its connection must give an error on that socket, not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     (args.empty() ? std::cerr : std::cout) << kHelp;

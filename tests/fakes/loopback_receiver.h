@@ -13,6 +13,7 @@
 #include <Poco/ThreadPool.h>
 
 #include <chrono>
+#include <csignal>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -42,6 +43,7 @@ struct ScriptedAnswer {
 class LoopbackReceiver {
  public:
   LoopbackReceiver() : pool_(2, 64) {
+    std::signal(SIGPIPE, SIG_IGN);  // a client that goes away must not end the test process
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
     auto params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(64);
