@@ -102,14 +102,27 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     } catch (...) {
       sendError(request, response, Status::internal("internal error"), 0);
     }
+    drain(request);
   }
 
  private:
   // ---------- plumbing ----------
+  // Reads what is left of the request body, so that on a kept-alive connection its bytes are not
+  // taken for the next request (an early error answer leaves the body unread).
+  void drain(HTTPServerRequest& request) {
+    try {
+      std::istream& in = request.stream();
+      char buf[16384];
+      int64_t left = ctx_.config.max_body_bytes + 65536;
+      while (left > 0 && (in.read(buf, sizeof buf) || in.gcount() > 0)) left -= in.gcount();
+    } catch (const std::exception&) {
+    }
+  }
+
   void send(HTTPServerResponse& response, int status, const std::string& body,
             const std::string& type = "application/json; charset=utf-8") {
     if (response.sent()) return;
-    response.setStatus(static_cast<HTTPResponse::HTTPStatus>(status));
+    response.setStatusAndReason(static_cast<HTTPResponse::HTTPStatus>(status));
     response.setContentType(type);
     response.set("Cache-Control", "no-store");
     response.setContentLength(static_cast<std::streamsize>(body.size()));
@@ -132,6 +145,7 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     logger().information("rejected %s %s: %d %s", request.getMethod(), request.getURI(), status,
                          s.message());
     if (status == 401) response.set("WWW-Authenticate", "Bearer");
+    if (status == 413) response.setKeepAlive(false);  // the rest of the body is not read
     sendJson(response, status, body);
   }
 
@@ -221,6 +235,11 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if (path == "/metrics") {
       requireMethod(request, {"GET"});
       return send(response, 200, ctx_.metrics.render(), "text/plain; version=0.0.4");
+    }
+    if (parts.size() == 2 && parts[0] == "v1" && parts[1] == "registries") {
+      requireMethod(request, {"GET"});
+      requireAdmin(request);
+      return listRegistries(response);
     }
     if (parts.size() >= 3 && parts[0] == "v1" && parts[1] == "registries") {
       return routeRegistry(request, response, parts);
@@ -602,6 +621,19 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     }
     sendPage(response, items,
              nextLink("/v1/registries/" + registry + "/deadletters", top, page->next_token));
+  }
+
+  void listRegistries(HTTPServerResponse& response) {
+    Array::Ptr value = new Array;
+    for (const auto& r : ctx_.config.registries) {
+      Object::Ptr o = ordered();
+      o->set("name", r.name);
+      o->set("webhooks", ctx_.catalog.count(r.name));
+      value->add(o);
+    }
+    Object::Ptr body = ordered();
+    body->set("value", value);
+    sendJson(response, 200, body);
   }
 
   void usages(HTTPServerResponse& response, const std::string& registry) {

@@ -34,6 +34,15 @@ std::string consoleDir(const char* argv0) {
   return exe.parent().toString() + "console";
 }
 
+void setUpLogging() {
+  Poco::AutoPtr<Poco::PatternFormatter> format(
+      new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
+  Poco::AutoPtr<Poco::FormattingChannel> channel(
+      new Poco::FormattingChannel(format, new Poco::ConsoleChannel(std::cerr)));
+  Poco::Logger::root().setChannel(channel);
+  Poco::Logger::root().setLevel("information");
+}
+
 class ServeApp : public Poco::Util::ServerApplication {
  public:
   explicit ServeApp(std::string console_dir) : console_dir_(std::move(console_dir)) {}
@@ -49,6 +58,7 @@ class ServeApp : public Poco::Util::ServerApplication {
   void setConfig(const std::string&, const std::string& value) { config_path_ = value; }
 
   int main(const std::vector<std::string>&) override {
+    setUpLogging();
     Poco::Logger& log = Poco::Logger::get("reghook");
     auto config = reghook::loadConfig(config_path_);
     if (!config.isOk()) {
@@ -80,15 +90,6 @@ class ServeApp : public Poco::Util::ServerApplication {
   std::string config_path_;
 };
 
-void setUpLogging() {
-  Poco::AutoPtr<Poco::PatternFormatter> format(
-      new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
-  Poco::AutoPtr<Poco::FormattingChannel> channel(
-      new Poco::FormattingChannel(format, new Poco::ConsoleChannel(std::cerr)));
-  Poco::Logger::root().setChannel(channel);
-  Poco::Logger::root().setLevel("information");
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -110,7 +111,6 @@ int main(int argc, char** argv) {
                                   std::cerr);
   }
   if (args[0] == "serve") {
-    setUpLogging();
     ServeApp app(consoleDir(argv[0]));
     try {
       return app.run(argc - 1, argv + 1);

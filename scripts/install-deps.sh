@@ -6,7 +6,9 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libpoco-dev libleveldb-dev libsnappy-dev libssl-dev
           ca-certificates curl python3 docker-registry skopeo)
 if [ "${1:-}" = "--test" ]; then
-  packages+=(googletest libgtest-dev docker-compose chromium nodejs npm wrk)
+  packages+=(googletest libgtest-dev docker-compose chromium wrk)
+  # Node.js for the console tests: Debian's, unless this machine already has node and npm.
+  if ! command -v node >/dev/null || ! command -v npm >/dev/null; then packages+=(nodejs npm); fi
 fi
 missing=()
 for p in "${packages[@]}"; do

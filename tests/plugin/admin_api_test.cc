@@ -111,6 +111,31 @@ INSTANTIATE_TEST_SUITE_P(
         BadBody{R"({"serviceUri":"http://x/","actions":["push"],"name":"other1"})", "InvalidWebhookName", "name"},
         BadBody{R"(not json)", "InvalidRequestBody", ""}));
 
+TEST(AdminApi, ListsTheConfiguredRegistries) {
+  TestServer s;
+  s.admin("PUT", "/webhooks/hook1", hookBody("http://x/"));
+  auto reply = httpCall(s.port(), "GET", "/v1/registries", "", "admin-token");
+  EXPECT_EQ(reply.body, R"({"value":[{"name":"myregistry","webhooks":1},{"name":"otherregistry","webhooks":0}]})");
+  EXPECT_EQ(httpCall(s.port(), "GET", "/v1/registries").status, 401);
+}
+
+TEST(AdminApi, AnEarlyErrorLeavesAKeptAliveConnectionUsable) {
+  TestServer s;
+  Poco::Net::HTTPClientSession session("127.0.0.1", s.port());
+  for (const std::string name : {"bad-name", "goodname"}) {
+    Poco::Net::HTTPRequest request("PUT", "/v1/registries/myregistry/webhooks/" + name, "HTTP/1.1");
+    request.set("Authorization", "Bearer admin-token");
+    const std::string body = hookBody("http://x/");
+    request.setContentLength(static_cast<std::streamsize>(body.size()));
+    session.sendRequest(request) << body;
+    Poco::Net::HTTPResponse response;
+    std::string text;
+    Poco::StreamCopier::copyToString(session.receiveResponse(response), text);
+    EXPECT_EQ(response.getStatus(), name == "bad-name" ? 400 : 201) << text;
+    EXPECT_EQ(response.getReason(), name == "bad-name" ? "Bad Request" : "Created");
+  }
+}
+
 TEST(AdminApi, BadNameIsRejected) {
   TestServer s;
   auto reply = s.admin("PUT", "/webhooks/bad-name", hookBody("http://x/"));
