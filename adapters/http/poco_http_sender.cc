@@ -30,6 +30,22 @@ struct PocoHttpSender::Target {
 namespace {
 
 constexpr size_t kMaxIdlePerHost = 32;
+// Idle connections are dropped before Poco's own keep-alive timeout (8 s) would make a session
+// reconnect by itself, which would bypass the address guard.
+constexpr auto kMaxIdle = std::chrono::seconds(4);
+
+// Poco 1.11's HTTPSClientSession(socket) constructor throws for a connected socket (it sets the
+// port afterwards); this one attaches the socket we connected and verified ourselves.
+class ConnectedHttpsSession : public Poco::Net::HTTPSClientSession {
+ public:
+  ConnectedHttpsSession(const Poco::Net::SecureStreamSocket& socket, Poco::Net::Context::Ptr tls,
+                        const std::string& host, uint16_t port)
+      : HTTPSClientSession(tls) {
+    setHost(host);
+    setPort(port);
+    attachSocket(socket);
+  }
+};
 constexpr size_t kMaxBodyKept = 64 * 1024;
 
 std::optional<int64_t> parseRetryAfter(const std::string& value) {
@@ -61,16 +77,20 @@ PocoHttpSender::PocoHttpSender(AddressGuard guard, const std::string& ca_file,
 std::unique_ptr<HTTPClientSession> PocoHttpSender::takeIdle(const std::string& key) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto it = idle_.find(key);
-  if (it == idle_.end() || it->second.empty()) return nullptr;
-  auto session = std::move(it->second.back());
-  it->second.pop_back();
-  return session;
+  if (it == idle_.end()) return nullptr;
+  const auto now = std::chrono::steady_clock::now();
+  while (!it->second.empty()) {
+    Idle idle = std::move(it->second.back());
+    it->second.pop_back();
+    if (now - idle.since < kMaxIdle) return std::move(idle.session);
+  }
+  return nullptr;
 }
 
 void PocoHttpSender::putIdle(const std::string& key, std::unique_ptr<HTTPClientSession> session) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto& list = idle_[key];
-  if (list.size() < kMaxIdlePerHost) list.push_back(std::move(session));
+  if (list.size() < kMaxIdlePerHost) list.push_back({std::move(session), std::chrono::steady_clock::now()});
 }
 
 std::unique_ptr<HTTPClientSession> PocoHttpSender::connect(const Target& target, int timeout_ms,
@@ -101,7 +121,7 @@ std::unique_ptr<HTTPClientSession> PocoHttpSender::connect(const Target& target,
         Poco::Net::SecureStreamSocket socket(tls_);
         socket.setPeerHostName(target.host);
         socket.connect(where, timeout);
-        session = std::make_unique<Poco::Net::HTTPSClientSession>(socket);
+        session = std::make_unique<ConnectedHttpsSession>(socket, tls_, target.host, target.port);
       } else {
         Poco::Net::StreamSocket socket;
         socket.connect(where, timeout);

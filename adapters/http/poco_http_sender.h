@@ -3,6 +3,7 @@
 // the AddressGuard, verifies certificates and host names. Thread-safe.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -35,7 +36,11 @@ class PocoHttpSender : public HttpSender {
   Poco::Net::Context::Ptr tls_;
   std::string user_agent_;
   std::mutex mutex_;
-  std::map<std::string, std::vector<std::unique_ptr<Poco::Net::HTTPClientSession>>> idle_;
+  struct Idle {
+    std::unique_ptr<Poco::Net::HTTPClientSession> session;
+    std::chrono::steady_clock::time_point since;
+  };
+  std::map<std::string, std::vector<Idle>> idle_;
 };
 
 }  // namespace reghook::http

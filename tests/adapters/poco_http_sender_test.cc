@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "tests/fakes/loopback_receiver.h"
+#include "tests/fakes/test_dirs.h"
 
 namespace reghook::http {
 namespace {
@@ -102,6 +103,51 @@ TEST(PocoHttpSender, GuardRefusesDeniedAddressesAtConnectTime) {
   // a host name is resolved and checked too
   SendResult named = sender.send(post("http://localhost:" + std::to_string(receiver.port()) + "/"));
   EXPECT_FALSE(named.answered);
+  EXPECT_TRUE(receiver.requests().empty());
+}
+
+// A certificate for DNS:localhost only, made with the openssl command for this test.
+class HttpsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new std::string(reghook::testing::tempDir("certs"));
+    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+                            "-addext subjectAltName=DNS:localhost -keyout " + *dir_ + "/key.pem -out " +
+                            *dir_ + "/cert.pem >/dev/null 2>&1";
+    ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl is needed for this test";
+  }
+  Poco::Net::Context::Ptr serverContext() {
+    Poco::Net::initializeSSL();
+    return new Poco::Net::Context(Poco::Net::Context::TLS_SERVER_USE, *dir_ + "/key.pem",
+                                  *dir_ + "/cert.pem", "", Poco::Net::Context::VERIFY_NONE);
+  }
+  static std::string* dir_;
+};
+std::string* HttpsTest::dir_ = nullptr;
+
+TEST_F(HttpsTest, VerifiesTheCertificateAgainstTheConfiguredCaFile) {
+  LoopbackReceiver receiver(serverContext());
+  PocoHttpSender trusting(AddressGuard::create({}, {}).value(), *dir_ + "/cert.pem", "reghook/test");
+  SendResult ok = trusting.send(post(receiver.url("/hook", "localhost")));
+  ASSERT_TRUE(ok.answered) << ok.error;
+  EXPECT_EQ(ok.status_code, 200);
+  EXPECT_EQ(receiver.requests().size(), 1u);
+}
+
+TEST_F(HttpsTest, RefusesAnUntrustedCertificate) {
+  LoopbackReceiver receiver(serverContext());
+  auto sender = makeSender();  // system CA bundle: the self-signed certificate is not in it
+  SendResult r = sender.send(post(receiver.url("/hook", "localhost")));
+  EXPECT_FALSE(r.answered);
+  EXPECT_FALSE(r.error.empty());
+  EXPECT_TRUE(receiver.requests().empty());
+}
+
+TEST_F(HttpsTest, RefusesAHostNameTheCertificateDoesNotName) {
+  LoopbackReceiver receiver(serverContext());
+  PocoHttpSender trusting(AddressGuard::create({}, {}).value(), *dir_ + "/cert.pem", "reghook/test");
+  SendResult r = trusting.send(post(receiver.url("/hook", "127.0.0.1")));  // cert names localhost only
+  EXPECT_FALSE(r.answered);
   EXPECT_TRUE(receiver.requests().empty());
 }
 

@@ -8,6 +8,8 @@
 #include <Poco/Net/HTTPServerParams.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/Context.h>
+#include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/StreamCopier.h>
 #include <Poco/ThreadPool.h>
@@ -42,9 +44,12 @@ struct ScriptedAnswer {
 
 class LoopbackReceiver {
  public:
-  LoopbackReceiver() : pool_(2, 64) {
+  // With a server TLS context it answers HTTPS.
+  explicit LoopbackReceiver(Poco::Net::Context::Ptr tls = nullptr) : tls_(tls), pool_(2, 64) {
     std::signal(SIGPIPE, SIG_IGN);  // a client that goes away must not end the test process
-    Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0));
+    const Poco::Net::SocketAddress address("127.0.0.1", 0);
+    Poco::Net::ServerSocket socket =
+        tls ? Poco::Net::SecureServerSocket(address, 64, tls) : Poco::Net::ServerSocket(address);
     auto params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(64);
     params->setKeepAlive(true);
@@ -57,8 +62,8 @@ class LoopbackReceiver {
   }
 
   uint16_t port() const { return server_->port(); }
-  std::string url(const std::string& path = "/hook") const {
-    return "http://127.0.0.1:" + std::to_string(port()) + path;
+  std::string url(const std::string& path = "/hook", const std::string& host = "127.0.0.1") const {
+    return std::string(tls_ ? "https://" : "http://") + host + ":" + std::to_string(port()) + path;
   }
 
   // Answers for the next requests to `path` (any path when empty), in order.
@@ -139,6 +144,7 @@ class LoopbackReceiver {
     return ScriptedAnswer{};
   }
 
+  Poco::Net::Context::Ptr tls_;
   Poco::ThreadPool pool_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   mutable std::mutex mutex_;

@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "plugin/server.h"
+#include "tests/fakes/test_dirs.h"
 
 namespace reghook::testing {
 
@@ -56,14 +57,6 @@ inline bool eventually(const std::function<bool()>& cond, int timeout_ms = 10000
   return cond();
 }
 
-inline std::string tempDir(const std::string& name) {
-  static std::atomic<int> counter{0};
-  auto dir = std::filesystem::temp_directory_path() /
-             ("reghook-" + name + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
-  return dir.string();
-}
 
 inline Config testConfig(const std::string& data_dir) {
   Config c;
