@@ -343,8 +343,6 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
         logger().warning("dead-lettered event %s from registry %s: %s", e.id, reg.name, e.problem);
       } else {
         items.push_back({e.id, e.json});
-        ctx_.metrics.add("reghook_upstream_events_total",
-                         {{"registry", reg.name}, {"action", e.action}});
       }
     }
     auto stored = ctx_.store.appendInbox(reg.name, items, dead);
@@ -360,11 +358,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
                        static_cast<double>(duplicates));
     }
     if (stored.value()) ctx_.ingest.notify();
-    Object::Ptr out = ordered();
-    out->set("accepted", stored.value());
-    out->set("duplicates", duplicates);
-    out->set("deadLettered", dead.size());
-    sendJson(response, 200, out);
+    send(response, 200,
+         "{\"accepted\":" + std::to_string(stored.value()) + ",\"duplicates\":" +
+             std::to_string(duplicates) + ",\"deadLettered\":" + std::to_string(dead.size()) + "}");
   }
 
   void trackInstance(const std::string& registry, const std::string& instance) {

@@ -2,6 +2,8 @@
 
 #include <Poco/Logger.h>
 
+#include <algorithm>
+
 #include "adapters/acr/acr_json.h"
 #include "adapters/distribution/envelope.h"
 
@@ -47,6 +49,7 @@ void IngestWorker::stop() {
 void IngestWorker::notify() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
+    if (notified_) return;  // already woken: the pass it starts reads this entry too
     notified_ = true;
   }
   wake_.notify_one();
@@ -64,11 +67,14 @@ void IngestWorker::loop() {
 }
 
 bool IngestWorker::processAvailable(bool flush_held) {
+  constexpr size_t kRead = 256;
+  constexpr size_t kMaxBatch = 1024;  // inbox entries per commit
+  Batch batch;
   while (true) {
-    auto entries = store_.readInbox(read_up_to_, 256);
+    auto entries = store_.readInbox(read_up_to_, kRead);
     if (!entries.isOk()) {
       logger().error("cannot read the inbox: %s", entries.status().message());
-      return false;
+      return rewind(batch);
     }
     for (const auto& entry : entries.value()) {
       auto event = distribution::parseEvent(entry.event_json, entry.registry);
@@ -76,13 +82,12 @@ bool IngestWorker::processAvailable(bool flush_held) {
         // The sink dead-letters unusable events; a stored one that fails here is corrupt.
         logger().error("inbox entry %s is unusable: %s", std::to_string(entry.seq),
                        event.status().message());
-        NormalizedBatch batch;
-        batch.consumed_seqs.push_back(entry.seq);
-        if (!store_.commitNormalized(batch).isOk()) return false;
+        batch.store.consumed_seqs.push_back(entry.seq);
         read_up_to_ = entry.seq;
         continue;
       }
       Pending p{entry.seq, event.value()};
+      batch.upstream.emplace_back(p.event.registry, p.event.action);
       if (!held_.empty()) {
         const UpstreamEvent& head = held_.front().event;
         if (distribution::isTagDelete(p.event) && p.event.registry == head.registry &&
@@ -91,44 +96,52 @@ bool IngestWorker::processAvailable(bool flush_held) {
           read_up_to_ = entry.seq;
           continue;
         }
-        const bool ok = process(held_);
+        if (!normalizeInto(held_, batch)) return rewind(batch);
         held_.clear();
-        if (!ok) return false;
       }
       if (distribution::isDigestDelete(p.event)) {
         held_.push_back(std::move(p));
         held_deadline_ms_ = clock_.nowMs() + hold_ms_;
-      } else if (!process({p})) {
-        return false;
+      } else if (!normalizeInto({p}, batch)) {
+        return rewind(batch);
       }
       read_up_to_ = entry.seq;
     }
-    if (entries.value().size() < 256) break;
+    if (batch.store.consumed_seqs.size() >= kMaxBatch && !commit(batch)) return false;
+    if (entries.value().size() < kRead) break;
   }
   if (!held_.empty() && (flush_held || clock_.nowMs() >= held_deadline_ms_)) {
-    const bool ok = process(held_);
+    if (!normalizeInto(held_, batch)) return rewind(batch);
     held_.clear();
-    return ok;
   }
-  return true;
+  return commit(batch);
 }
 
-bool IngestWorker::process(const std::vector<Pending>& group) {
+bool IngestWorker::rewind(const Batch& batch) {
+  uint64_t first = read_up_to_ + 1;
+  for (uint64_t seq : batch.store.consumed_seqs) first = std::min(first, seq);
+  for (const auto& p : held_) first = std::min(first, p.seq);
+  read_up_to_ = first - 1;
+  held_.clear();
+  normalizer_.committed();  // the overlay described changes that were not committed
+  return false;
+}
+
+bool IngestWorker::normalizeInto(const std::vector<Pending>& group, Batch& batch) {
   std::vector<UpstreamEvent> events;
   for (const auto& p : group) events.push_back(p.event);
   auto normalized = normalizer_.normalize(events);
   if (!normalized.isOk()) {
     logger().error("cannot normalize event %s: %s", events.front().id,
                    normalized.status().message());
-    read_up_to_ = group.front().seq - 1;  // try again from this group
     return false;
   }
-  NormalizedBatch batch;
-  for (const auto& p : group) batch.consumed_seqs.push_back(p.seq);
-  batch.index_changes = normalized->changes;
+  for (const auto& p : group) batch.store.consumed_seqs.push_back(p.seq);
+  for (auto& c : normalized->changes) batch.store.index_changes.push_back(std::move(c));
   const int64_t now = clock_.nowMs();
   const std::string& registry = events.front().registry;
   for (const auto& event : normalized->events) {
+    batch.events.emplace_back(registry, event.action);
     const std::string payload = acr::payloadJson(event);
     for (const auto& webhook : catalog_.match(registry, event)) {
       Job job;
@@ -139,23 +152,33 @@ bool IngestWorker::process(const std::vector<Pending>& group) {
       job.subject = subjectOf(event);
       job.next_ms = now;
       job.created_ms = now;
-      batch.job_logs.push_back(delivery_.pendingLog(webhook, job));
-      batch.jobs.push_back(std::move(job));
+      batch.store.job_logs.push_back(delivery_.pendingLog(webhook, job));
+      batch.store.jobs.push_back(std::move(job));
     }
   }
-  Status s = store_.commitNormalized(batch);
+  for (const auto& reason : normalized->dropped) batch.dropped.emplace_back(registry, reason);
+  return true;
+}
+
+bool IngestWorker::commit(Batch& batch) {
+  if (batch.store.consumed_seqs.empty()) return true;
+  Status s = store_.commitNormalized(batch.store);
   if (!s.isOk()) {
     logger().error("cannot commit normalized events: %s", s.message());
-    read_up_to_ = group.front().seq - 1;
-    return false;
+    return rewind(batch);
   }
-  for (const auto& event : normalized->events) {
-    metrics_.add("reghook_events_total", {{"registry", registry}, {"action", event.action}});
+  normalizer_.committed();
+  for (const auto& [registry, action] : batch.upstream) {
+    metrics_.add("reghook_upstream_events_total", {{"registry", registry}, {"action", action}});
   }
-  for (const auto& reason : normalized->dropped) {
+  for (const auto& [registry, action] : batch.events) {
+    metrics_.add("reghook_events_total", {{"registry", registry}, {"action", action}});
+  }
+  for (const auto& [registry, reason] : batch.dropped) {
     metrics_.add("reghook_events_dropped_total", {{"registry", registry}, {"reason", reason}});
   }
-  delivery_.enqueue(batch.jobs);
+  delivery_.enqueue(batch.store.jobs);
+  batch = Batch{};
   return true;
 }
 

@@ -41,7 +41,18 @@ class IngestWorker {
     uint64_t seq;
     UpstreamEvent event;
   };
-  bool process(const std::vector<Pending>& group);
+  // What one commit carries, plus what to count once it is durable.
+  struct Batch {
+    NormalizedBatch store;
+    std::vector<std::pair<std::string, std::string>> upstream;  // (registry, upstream action)
+    std::vector<std::pair<std::string, std::string>> events;   // (registry, action)
+    std::vector<std::pair<std::string, std::string>> dropped;  // (registry, reason)
+  };
+  // Normalizes a group and fans it out into the batch; false if the store failed.
+  bool normalizeInto(const std::vector<Pending>& group, Batch& batch);
+  bool commit(Batch& batch);
+  // After a failure: forget what was read but not committed, to read it again.
+  bool rewind(const Batch& batch);
   void loop();
 
   Store& store_;

@@ -73,7 +73,7 @@ Result<std::unique_ptr<LeveldbStore>> LeveldbStore::open(const std::string& dir,
                                                          const Clock& clock, leveldb::Env* env) {
   leveldb::Options options;
   options.create_if_missing = true;
-  options.write_buffer_size = 16 << 20;
+  options.write_buffer_size = 64 << 20;
   if (env) options.env = env;
   leveldb::DB* db = nullptr;
   leveldb::Status s = leveldb::DB::Open(options, dir, &db);
@@ -125,7 +125,7 @@ Result<size_t> LeveldbStore::appendInbox(const std::string& registry,
                                          const std::vector<DeadLetter>& dead_letters) {
   // Lock the stripes of every id, in index order (no deadlock), for check + write.
   std::vector<size_t> stripes;
-  for (const auto& item : items) stripes.push_back(std::hash<std::string>()(item.event_id) % 64);
+  for (const auto& item : items) stripes.push_back(std::hash<std::string>()(item.event_id) % 1024);
   std::sort(stripes.begin(), stripes.end());
   stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
   std::vector<std::unique_lock<std::mutex>> locks;

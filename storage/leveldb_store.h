@@ -87,7 +87,7 @@ class LeveldbStore : public Store {
   uint64_t next_seq_ = 1;
   std::multiset<uint64_t> writing_;
   // Serialises dedupe check + write per upstream id (striped).
-  std::mutex dedupe_mutex_[64];
+  std::mutex dedupe_mutex_[1024];
   // Orders webhook deletion against attempt records, so a deleted webhook's log stays deleted.
   std::mutex webhook_mutex_;
   std::set<std::string> deleted_webhooks_;

@@ -1,6 +1,7 @@
 #include "adapters/acr/acr_json.h"
 
 #include <Poco/DateTimeFormat.h>
+#include <Poco/JSONString.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -35,38 +36,74 @@ Object::Ptr headersObject(const Headers& headers) {
 
 }  // namespace
 
+// Appends "key":value to a JSON object being written; first tells whether a comma is needed.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
+  ~ObjectWriter() { out_ += '}'; }
+  void raw(const char* key, const std::string& json) {
+    out_ += first_ ? "\"" : ",\"";
+    first_ = false;
+    out_ += key;
+    out_ += "\":";
+    out_ += json;
+  }
+  void text(const char* key, const std::string& value) {
+    if (!value.empty()) raw(key, Poco::toJSON(value));
+  }
+  void number(const char* key, const std::optional<int64_t>& value) {
+    if (value && *value > 0) raw(key, std::to_string(*value));
+  }
+
+ private:
+  std::string& out_;
+  bool first_ = true;
+};
+
+// Written directly rather than through a Poco::JSON::Object: this runs once per event on the
+// ingest path and the shape is fixed. Strings are escaped by Poco::toJSON.
 std::string payloadJson(const AcrEvent& e) {
-  Object::Ptr o = ordered();
-  o->set("id", e.id);
-  o->set("timestamp", e.timestamp);
-  o->set("action", e.action);
-  if (e.target) {
-    const AcrTarget& t = *e.target;
-    Object::Ptr target = ordered();
-    setIf(target, "mediaType", t.media_type);
-    if (t.size && *t.size > 0) target->set("size", *t.size);
-    setIf(target, "digest", t.digest);
-    if (t.length && *t.length > 0) target->set("length", *t.length);
-    setIf(target, "repository", t.repository);
-    setIf(target, "tag", t.tag);
-    setIf(target, "name", t.name);
-    setIf(target, "version", t.version);
-    if (t.tags) {
-      Poco::JSON::Array::Ptr tags = new Poco::JSON::Array;
-      for (const auto& tag : *t.tags) tags->add(tag);
-      target->set("tags", tags);
+  std::string out;
+  out.reserve(512);
+  {
+    ObjectWriter event(out);
+    event.text("id", e.id);
+    event.text("timestamp", e.timestamp);
+    event.text("action", e.action);
+    if (e.target) {
+      const AcrTarget& t = *e.target;
+      std::string target;
+      {
+        ObjectWriter w(target);
+        w.text("mediaType", t.media_type);
+        w.number("size", t.size);
+        w.text("digest", t.digest);
+        w.number("length", t.length);
+        w.text("repository", t.repository);
+        w.text("tag", t.tag);
+        w.text("name", t.name);
+        w.text("version", t.version);
+        if (t.tags) {
+          std::string tags = "[";
+          for (size_t i = 0; i < t.tags->size(); ++i) tags += (i ? "," : "") + Poco::toJSON((*t.tags)[i]);
+          w.raw("tags", tags + "]");
+        }
+      }
+      event.raw("target", target);
     }
-    o->set("target", target);
+    if (e.request) {
+      std::string request;
+      {
+        ObjectWriter w(request);
+        w.text("id", e.request->id);
+        w.text("host", e.request->host);
+        w.text("method", e.request->method);
+        w.text("useragent", e.request->useragent);
+      }
+      event.raw("request", request);
+    }
   }
-  if (e.request) {
-    Object::Ptr request = ordered();
-    setIf(request, "id", e.request->id);
-    setIf(request, "host", e.request->host);
-    setIf(request, "method", e.request->method);
-    setIf(request, "useragent", e.request->useragent);
-    o->set("request", request);
-  }
-  return compact(o);
+  return out;
 }
 
 std::string logEntryJson(const AttemptRecord& r) {

@@ -59,6 +59,11 @@ IndexChange change(IndexChange::Kind kind, const UpstreamEvent& e, const std::st
   return IndexChange{kind, e.registry, e.repository, digest, tag, std::move(info)};
 }
 
+std::string overlayKey(const std::string& registry, const std::string& repository,
+                       const std::string& name) {
+  return registry + std::string(1, '\0') + repository + std::string(1, '\0') + name;
+}
+
 }  // namespace
 
 bool isDigestDelete(const UpstreamEvent& e) {
@@ -74,6 +79,54 @@ std::string acrEventId(const std::string& registry, const std::string& upstream_
   static Poco::UUIDGenerator generator;
   return generator.createFromName(Poco::UUID::oid(), registry + "/" + upstream_id + "/" + action)
       .toString();
+}
+
+void Normalizer::committed() {
+  digests_.clear();
+  tags_.clear();
+}
+
+void Normalizer::record(Normalized& out, IndexChange c) {
+  const std::string key = overlayKey(c.registry, c.repository,
+                                     c.kind == IndexChange::Kind::kPutTag ||
+                                             c.kind == IndexChange::Kind::kDeleteTag
+                                         ? c.tag
+                                         : c.digest);
+  switch (c.kind) {
+    case IndexChange::Kind::kPutDigest: digests_[key] = c.info; break;
+    case IndexChange::Kind::kDeleteDigest: digests_[key] = std::nullopt; break;
+    case IndexChange::Kind::kPutTag: tags_[key] = c.digest; break;
+    case IndexChange::Kind::kDeleteTag: tags_[key] = std::nullopt; break;
+  }
+  out.changes.push_back(std::move(c));
+}
+
+Result<std::optional<DigestInfo>> Normalizer::getDigest(const UpstreamEvent& e,
+                                                        const std::string& digest) {
+  auto it = digests_.find(overlayKey(e.registry, e.repository, digest));
+  if (it != digests_.end()) return it->second;
+  return store_.getDigest(e.registry, e.repository, digest);
+}
+
+Result<std::optional<std::string>> Normalizer::digestOfTag(const UpstreamEvent& e,
+                                                           const std::string& tag) {
+  auto it = tags_.find(overlayKey(e.registry, e.repository, tag));
+  if (it != tags_.end()) return it->second;
+  return store_.digestOfTag(e.registry, e.repository, tag);
+}
+
+Result<std::vector<std::pair<std::string, DigestInfo>>> Normalizer::digestsOf(
+    const UpstreamEvent& e) {
+  auto stored = store_.digestsOf(e.registry, e.repository);
+  if (!stored.isOk()) return stored;
+  std::map<std::string, DigestInfo> merged(stored.value().begin(), stored.value().end());
+  const std::string prefix = overlayKey(e.registry, e.repository, "");
+  for (auto it = digests_.lower_bound(prefix);
+       it != digests_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
+    const std::string digest = it->first.substr(prefix.size());
+    if (it->second) merged[digest] = *it->second; else merged.erase(digest);
+  }
+  return std::vector<std::pair<std::string, DigestInfo>>(merged.begin(), merged.end());
 }
 
 Result<Normalized> Normalizer::normalize(const std::vector<UpstreamEvent>& group) {
@@ -125,36 +178,36 @@ Status Normalizer::push(const UpstreamEvent& e, Normalized& out) {
     out.events.push_back(std::move(c));
   }
 
-  auto known = store_.getDigest(e.registry, e.repository, e.digest);
+  auto known = getDigest(e, e.digest);
   if (!known.isOk()) return known.status();
   DigestInfo info = known.value().value_or(DigestInfo{});
   info.media_type = e.media_type;
   info.size = e.size.value_or(info.size);
   info.chart = info.chart || chart;
   if (!e.tag.empty()) {
-    auto previous = store_.digestOfTag(e.registry, e.repository, e.tag);
+    auto previous = digestOfTag(e, e.tag);
     if (!previous.isOk()) return previous.status();
     if (previous.value() && *previous.value() != e.digest) {
       // The tag moved: it leaves the digest it pointed at.
-      auto old = store_.getDigest(e.registry, e.repository, *previous.value());
+      auto old = getDigest(e, *previous.value());
       if (!old.isOk()) return old.status();
       if (old.value()) {
         DigestInfo old_info = *old.value();
         removeTag(old_info.tags, e.tag);
-        out.changes.push_back(
+        record(out, 
             change(IndexChange::Kind::kPutDigest, e, *previous.value(), "", old_info));
       }
     }
     addUnique(info.tags, e.tag);
-    out.changes.push_back(change(IndexChange::Kind::kPutTag, e, e.digest, e.tag));
+    record(out, change(IndexChange::Kind::kPutTag, e, e.digest, e.tag));
   }
-  out.changes.push_back(change(IndexChange::Kind::kPutDigest, e, e.digest, "", info));
+  record(out, change(IndexChange::Kind::kPutDigest, e, e.digest, "", info));
   return Status::ok();
 }
 
 Status Normalizer::deleteDigest(const std::vector<UpstreamEvent>& group, Normalized& out) {
   const UpstreamEvent& e = group.front();
-  auto known = store_.getDigest(e.registry, e.repository, e.digest);
+  auto known = getDigest(e, e.digest);
   if (!known.isOk()) return known.status();
   DigestInfo info = known.value().value_or(DigestInfo{});
   for (size_t i = 1; i < group.size(); ++i) addUnique(info.tags, group[i].tag);
@@ -175,35 +228,35 @@ Status Normalizer::deleteDigest(const std::vector<UpstreamEvent>& group, Normali
     out.events.push_back(std::move(c));
   }
   for (const auto& tag : info.tags) {
-    auto pointed = store_.digestOfTag(e.registry, e.repository, tag);
+    auto pointed = digestOfTag(e, tag);
     if (!pointed.isOk()) return pointed.status();
     if (pointed.value() && *pointed.value() == e.digest) {
-      out.changes.push_back(change(IndexChange::Kind::kDeleteTag, e, "", tag));
+      record(out, change(IndexChange::Kind::kDeleteTag, e, "", tag));
     }
   }
-  if (known.value()) out.changes.push_back(change(IndexChange::Kind::kDeleteDigest, e, e.digest, ""));
+  if (known.value()) record(out, change(IndexChange::Kind::kDeleteDigest, e, e.digest, ""));
   for (size_t i = 1; i < group.size(); ++i) out.dropped.push_back("tag_delete");
   return Status::ok();
 }
 
 Status Normalizer::deleteTag(const UpstreamEvent& e, Normalized& out) {
   out.dropped.push_back("tag_delete");
-  auto digest = store_.digestOfTag(e.registry, e.repository, e.tag);
+  auto digest = digestOfTag(e, e.tag);
   if (!digest.isOk()) return digest.status();
   if (!digest.value()) return Status::ok();
-  out.changes.push_back(change(IndexChange::Kind::kDeleteTag, e, "", e.tag));
-  auto info = store_.getDigest(e.registry, e.repository, *digest.value());
+  record(out, change(IndexChange::Kind::kDeleteTag, e, "", e.tag));
+  auto info = getDigest(e, *digest.value());
   if (!info.isOk()) return info.status();
   if (info.value()) {
     DigestInfo updated = *info.value();
     removeTag(updated.tags, e.tag);
-    out.changes.push_back(change(IndexChange::Kind::kPutDigest, e, *digest.value(), "", updated));
+    record(out, change(IndexChange::Kind::kPutDigest, e, *digest.value(), "", updated));
   }
   return Status::ok();
 }
 
 Status Normalizer::deleteRepository(const UpstreamEvent& e, Normalized& out) {
-  auto digests = store_.digestsOf(e.registry, e.repository);
+  auto digests = digestsOf(e);
   if (!digests.isOk()) return digests.status();
   if (digests.value().empty()) {
     AcrEvent a = baseEvent(e, "delete");
