@@ -12,6 +12,9 @@
 #include <Poco/ThreadPool.h>
 
 #include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <functional>
 #include <cstdio>
 #include <fstream>
 #include <memory>
@@ -21,16 +24,20 @@
 
 namespace reghook::bench {
 
-// Reads the body and answers 200: what any HTTP sink costs at least.
+// Reads the body and answers 200: what any HTTP sink costs at least. Also the receiver of the
+// delivery benchmarks: it counts what it got, and can pass each body to a callback.
 class BarePocoServer {
  public:
-  BarePocoServer() : pool_(4, 64) {
+  using OnBody = std::function<void(const std::string& path, const std::string& body)>;
+
+  explicit BarePocoServer(OnBody on_body = nullptr) : on_body_(std::move(on_body)), pool_(4, 64) {
+    std::signal(SIGPIPE, SIG_IGN);
     Poco::Net::ServerSocket socket(Poco::Net::SocketAddress("127.0.0.1", 0), 256);
     auto params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(64);
     params->setMaxQueued(1024);
     params->setKeepAlive(true);
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory, pool_, socket, params);
+    server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(*this), pool_, socket, params);
     server_->start();
   }
   ~BarePocoServer() {
@@ -38,26 +45,44 @@ class BarePocoServer {
     pool_.joinAll();
   }
   uint16_t port() const { return server_->port(); }
+  long received() const { return received_.load(); }
 
  private:
   class Handler : public Poco::Net::HTTPRequestHandler {
+   public:
+    explicit Handler(BarePocoServer& owner) : owner_(owner) {}
     void handleRequest(Poco::Net::HTTPServerRequest& request,
                        Poco::Net::HTTPServerResponse& response) override {
       char buf[16384];
+      std::string body;
       std::istream& in = request.stream();
       while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+        if (owner_.on_body_) body.append(buf, static_cast<size_t>(in.gcount()));
       }
-      const std::string body = R"({"accepted":1,"duplicates":0,"deadLettered":0})";
+      if (owner_.on_body_) owner_.on_body_(request.getURI(), body);
+      ++owner_.received_;
+      const std::string answer = R"({"accepted":1,"duplicates":0,"deadLettered":0})";
       response.setContentType("application/json; charset=utf-8");
-      response.setContentLength(static_cast<std::streamsize>(body.size()));
-      response.send() << body;
+      response.setContentLength(static_cast<std::streamsize>(answer.size()));
+      response.send() << answer;
     }
+
+   private:
+    BarePocoServer& owner_;
   };
   class Factory : public Poco::Net::HTTPRequestHandlerFactory {
+   public:
+    explicit Factory(BarePocoServer& owner) : owner_(owner) {}
     Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-      return new Handler;
+      return new Handler(owner_);
     }
+
+   private:
+    BarePocoServer& owner_;
   };
+
+  OnBody on_body_;
+  std::atomic<long> received_{0};
   Poco::ThreadPool pool_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 
 #include "storage/records.h"
@@ -74,7 +75,12 @@ Result<std::unique_ptr<LeveldbStore>> LeveldbStore::open(const std::string& dir,
   leveldb::Options options;
   options.create_if_missing = true;
   options.write_buffer_size = 64 << 20;
-  if (env) options.env = env;
+  if (env) {
+    options.env = env;
+  } else {
+    std::error_code ignored;  // Open reports the failure, if any, with a clearer message
+    std::filesystem::create_directories(dir, ignored);
+  }
   leveldb::DB* db = nullptr;
   leveldb::Status s = leveldb::DB::Open(options, dir, &db);
   if (!s.ok()) {

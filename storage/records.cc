@@ -87,32 +87,44 @@ Result<Webhook> decodeWebhook(const std::string& data) {
   return w;
 }
 
+// Jobs are read and written on every delivery attempt, so they use a plain line format rather
+// than a JSON DOM: seven fields, one per line, then the payload (compact JSON, so no line
+// breaks in the fields before it; the payload itself is taken whole).
 std::string encode(const Job& j) {
-  Object o;
-  o.set("webhookId", j.webhook_id);
-  o.set("eventId", j.event_id);
-  o.set("action", j.action);
-  o.set("payload", j.payload);
-  o.set("subject", j.subject);
-  o.set("attempts", j.attempts);
-  o.set("nextMs", j.next_ms);
-  o.set("createdMs", j.created_ms);
-  return str(o);
+  std::string out;
+  out.reserve(j.payload.size() + 160);
+  for (const std::string& field :
+       {j.webhook_id, j.event_id, j.action, j.subject, std::to_string(j.attempts),
+        std::to_string(j.next_ms), std::to_string(j.created_ms)}) {
+    out += field;
+    out += '\n';
+  }
+  out += j.payload;
+  return out;
 }
 
 Result<Job> decodeJob(const std::string& data) {
-  auto parsed = parse(data, "job");
-  if (!parsed.isOk()) return parsed.status();
-  const Object::Ptr& o = parsed.value();
+  std::string fields[7];
+  size_t start = 0;
+  for (auto& field : fields) {
+    const size_t end = data.find('\n', start);
+    if (end == std::string::npos) return Status::internal("stored job record is corrupt");
+    field = data.substr(start, end - start);
+    start = end + 1;
+  }
   Job j;
-  j.webhook_id = getStr(o, "webhookId");
-  j.event_id = getStr(o, "eventId");
-  j.action = getStr(o, "action");
-  j.payload = getStr(o, "payload");
-  j.subject = getStr(o, "subject");
-  j.attempts = static_cast<int>(getInt(o, "attempts"));
-  j.next_ms = getInt(o, "nextMs");
-  j.created_ms = getInt(o, "createdMs");
+  j.webhook_id = fields[0];
+  j.event_id = fields[1];
+  j.action = fields[2];
+  j.subject = fields[3];
+  try {
+    j.attempts = std::stoi(fields[4]);
+    j.next_ms = std::stoll(fields[5]);
+    j.created_ms = std::stoll(fields[6]);
+  } catch (const std::exception&) {
+    return Status::internal("stored job record has a bad number");
+  }
+  j.payload = data.substr(start);
   return j;
 }
 

@@ -1,51 +1,25 @@
 #include "adapters/acr/acr_json.h"
 
-#include <Poco/DateTimeFormat.h>
-#include <Poco/JSONString.h>
 #include <Poco/DateTimeFormatter.h>
-#include <Poco/JSON/Array.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
+#include <Poco/Exception.h>
+#include <Poco/JSONString.h>
 #include <Poco/Timestamp.h>
 #include <Poco/URI.h>
-
-#include <sstream>
 
 namespace reghook::acr {
 namespace {
 
-using Poco::JSON::Object;
-
-Object::Ptr ordered() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
-
-void setIf(Object::Ptr& o, const char* key, const std::string& value) {
-  if (!value.empty()) o->set(key, value);
-}
-
-std::string compact(const Object::Ptr& o) {
-  std::ostringstream out;
-  o->stringify(out);
-  return out.str();
-}
-
-Object::Ptr headersObject(const Headers& headers) {
-  Object::Ptr o = ordered();
-  for (const auto& [k, v] : headers) o->set(k, v);
-  return o;
-}
-
-}  // namespace
-
-// Appends "key":value to a JSON object being written; first tells whether a comma is needed.
+// Writes one JSON object into a string: '{' on construction, '}' on destruction, members in the
+// order they are added. Keys and strings are escaped by Poco::toJSON.
 class ObjectWriter {
  public:
   explicit ObjectWriter(std::string& out) : out_(out) { out_ += '{'; }
   ~ObjectWriter() { out_ += '}'; }
-  void raw(const char* key, const std::string& json) {
-    out_ += first_ ? "\"" : ",\"";
+  void raw(const std::string& key, const std::string& json) {
+    if (!first_) out_ += ',';
     first_ = false;
-    out_ += key;
-    out_ += "\":";
+    out_ += Poco::toJSON(key);
+    out_ += ':';
     out_ += json;
   }
   void text(const char* key, const std::string& value) {
@@ -59,6 +33,17 @@ class ObjectWriter {
   std::string& out_;
   bool first_ = true;
 };
+
+std::string headersJson(const Headers& headers) {
+  std::string out;
+  {
+    ObjectWriter w(out);
+    for (const auto& [k, v] : headers) w.raw(k, Poco::toJSON(v));
+  }
+  return out;
+}
+
+}  // namespace
 
 // Written directly rather than through a Poco::JSON::Object: this runs once per event on the
 // ingest path and the shape is fixed. Strings are escaped by Poco::toJSON.
@@ -106,38 +91,45 @@ std::string payloadJson(const AcrEvent& e) {
   return out;
 }
 
+// Written directly, like payloadJson: one entry is written per delivery attempt. The payload is
+// reghook's own compact JSON, so it is embedded as it is.
 std::string logEntryJson(const AttemptRecord& r) {
-  Object::Ptr o = ordered();
-  o->set("id", r.event_id);
-  Object::Ptr request = ordered();
-  try {
-    Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
-    request->set("content", parser.parse(r.payload));
-  } catch (const Poco::Exception&) {
-    request->set("content", r.payload);
+  std::string out;
+  out.reserve(1024 + r.payload.size());
+  {
+    ObjectWriter entry(out);
+    entry.text("id", r.event_id);
+    std::string request;
+    {
+      ObjectWriter w(request);
+      w.raw("content", r.payload.empty() ? "null" : r.payload);
+      w.raw("headers", headersJson(r.request_headers));
+      w.raw("method", "\"POST\"");
+      w.raw("requestUri", Poco::toJSON(r.request_uri));
+      w.raw("version", "\"1.1\"");
+    }
+    entry.raw("eventRequestMessage", request);
+    if (r.response) {
+      std::string response;
+      {
+        ObjectWriter w(response);
+        w.raw("content", Poco::toJSON(r.response->body.substr(0, 4096)));
+        w.raw("headers", headersJson(r.response->headers));
+        w.raw("reasonPhrase", Poco::toJSON(r.response->reason));
+        w.raw("statusCode", "\"" + std::to_string(r.response->status_code) + "\"");
+        w.raw("version", "\"1.1\"");
+      }
+      entry.raw("eventResponseMessage", response);
+    }
+    entry.text("status", r.status);
+    entry.raw("attempts", std::to_string(r.attempts));
+    entry.text("timestamp", r.timestamp);
+    entry.raw("durationMs", std::to_string(r.duration_ms));
+    entry.text("error", r.error);
+    entry.text("action", r.action);
+    entry.text("subject", r.subject);
   }
-  request->set("headers", headersObject(r.request_headers));
-  request->set("method", "POST");
-  request->set("requestUri", r.request_uri);
-  request->set("version", "1.1");
-  o->set("eventRequestMessage", request);
-  if (r.response) {
-    Object::Ptr response = ordered();
-    response->set("content", r.response->body.substr(0, 4096));
-    response->set("headers", headersObject(r.response->headers));
-    response->set("reasonPhrase", r.response->reason);
-    response->set("statusCode", std::to_string(r.response->status_code));
-    response->set("version", "1.1");
-    o->set("eventResponseMessage", response);
-  }
-  o->set("status", r.status);
-  o->set("attempts", r.attempts);
-  o->set("timestamp", r.timestamp);
-  o->set("durationMs", r.duration_ms);
-  if (!r.error.empty()) o->set("error", r.error);
-  o->set("action", r.action);
-  setIf(o, "subject", r.subject);
-  return compact(o);
+  return out;
 }
 
 std::string maskUri(const std::string& uri) {

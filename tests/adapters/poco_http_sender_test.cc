@@ -3,6 +3,8 @@
 #include <Poco/Net/ServerSocket.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "tests/fakes/loopback_receiver.h"
 #include "tests/fakes/test_dirs.h"
 
@@ -51,6 +53,9 @@ TEST(PocoHttpSender, ReusesConnectionsAcrossSequentialRequests) {
     ASSERT_TRUE(r.answered) << r.error;
   }
   EXPECT_EQ(receiver.requests().size(), 20u);  // none sent twice
+  std::set<std::string> connections;
+  for (const auto& r : receiver.requests()) connections.insert(r.client);
+  EXPECT_EQ(connections.size(), 1u);
 }
 
 TEST(PocoHttpSender, DoesNotFollowRedirects) {

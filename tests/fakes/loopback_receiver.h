@@ -32,6 +32,7 @@ struct ReceivedRequest {
   std::string uri;
   std::map<std::string, std::string> headers;
   std::string body;
+  std::string client;  // the client's address and port: one per connection
   std::chrono::steady_clock::time_point at;
 };
 
@@ -100,6 +101,7 @@ class LoopbackReceiver {
       ReceivedRequest r;
       r.method = request.getMethod();
       r.uri = request.getURI();
+      r.client = request.clientAddress().toString();
       for (const auto& [k, v] : request) r.headers[k] = v;
       Poco::StreamCopier::copyToString(request.stream(), r.body);
       r.at = std::chrono::steady_clock::now();
