@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -125,7 +126,9 @@ class Store {
   virtual Status deleteWebhook(const Webhook& webhook) = 0;
 
   // --- jobs ---
-  virtual Result<std::vector<Job>> loadJobs() = 0;  // every pending job, payload omitted
+  // Calls visit with every pending job (payload left empty), in key order, without holding them
+  // all in memory.
+  virtual Status scanJobs(const std::function<void(Job&&)>& visit) = 0;
   // kNotFound when the job is gone (delivered, or its webhook deleted).
   virtual Result<Job> getJob(const std::string& key) = 0;
   // Records an attempt: writes the log entry and either updates the job (next attempt) or

@@ -50,16 +50,31 @@ DeliveryService::DeliveryService(Store& store, WebhookCatalog& catalog, HttpSend
 DeliveryService::~DeliveryService() { stop(); }
 
 Status DeliveryService::load() {
-  auto jobs = store_.loadJobs();
-  if (!jobs.isOk()) return jobs.status();
-  for (const auto& job : jobs.value()) scheduler_.add({job.webhook_id, job.key, job.next_ms});
-  return Status::ok();
+  size_t n = 0;
+  Status s = store_.scanJobs([this, &n](Job&& job) {
+    scheduler_.add({job.webhook_id, job.key, job.next_ms});
+    if (++n % 4096 == 0) wake_.notify_all();  // workers may start on what is queued so far
+  });
+  jobs_loaded_ = true;
+  wake_.notify_all();
+  return s;
 }
 
-void DeliveryService::start(int workers) {
+void DeliveryService::start(int workers, bool load_jobs) {
   running_ = true;
   for (int i = 0; i < workers; ++i) workers_.emplace_back([this] { workerLoop(); });
-  pruner_ = std::thread([this] { prunerLoop(); });
+  pruner_ = std::thread([this, load_jobs] {
+    if (load_jobs) {
+      const auto started = std::chrono::steady_clock::now();
+      Status s = load();
+      if (!s.isOk()) logger().error("cannot load pending deliveries: %s", s.message());
+      logger().information("queued %z pending deliveries from the database in %Ld ms",
+                           scheduler_.pendingCount(),
+                           static_cast<Poco::Int64>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::steady_clock::now() - started).count()));
+    }
+    prunerLoop();
+  });
 }
 
 void DeliveryService::stop() {

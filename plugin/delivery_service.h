@@ -34,10 +34,14 @@ class DeliveryService {
                   const Clock& clock, const DeliveryConfig& config);
   ~DeliveryService();
 
-  // Loads the pending jobs from the store into the queues. Call once before runDue/start.
+  // Queues the pending jobs of the store. Tests call it before runDue(); start() calls it.
   Status load();
-  // Starts `workers` delivery threads and the log pruner.
-  void start(int workers);
+  // Starts `workers` delivery threads and the log pruner. With load_jobs, the pending jobs of
+  // the store are queued in the background first (the server serves meanwhile: a restart with
+  // a million pending jobs does not hold back the registry's notifications).
+  void start(int workers, bool load_jobs = true);
+  // True once the pending jobs found at start are all queued.
+  bool jobsLoaded() const { return jobs_loaded_; }
   // Stops taking jobs, waits for the attempts in flight to be recorded, joins the threads.
   void stop();
   bool running() const { return running_; }
@@ -84,6 +88,7 @@ class DeliveryService {
   DeliveryScheduler scheduler_;
 
   std::atomic<bool> running_{false};
+  std::atomic<bool> jobs_loaded_{false};
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   std::vector<std::thread> workers_;

@@ -230,7 +230,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       requireMethod(request, {"GET", "HEAD"});
       const bool ready = ctx_.ingest.running() && ctx_.delivery.running();
       return send(response, ready ? 200 : 503,
-                  ready ? "{\"status\":\"ready\"}" : "{\"status\":\"starting\"}");
+                  std::string(ready ? "{\"status\":\"ready\"" : "{\"status\":\"starting\"") +
+                      ",\"pendingDeliveriesLoaded\":" +
+                      (ctx_.delivery.jobsLoaded() ? "true" : "false") + "}");
     }
     if (path == "/metrics") {
       requireMethod(request, {"GET"});

@@ -145,14 +145,14 @@ bool IngestWorker::normalizeInto(const std::vector<Pending>& group, Batch& batch
     const std::string payload = acr::payloadJson(event);
     for (const auto& webhook : catalog_.match(registry, event)) {
       Job job;
-      job.webhook_id = webhook.id;
+      job.webhook_id = webhook->id;
       job.event_id = event.id;
       job.action = event.action;
       job.payload = payload;
       job.subject = subjectOf(event);
       job.next_ms = now;
       job.created_ms = now;
-      batch.store.job_logs.push_back(delivery_.pendingLog(webhook, job));
+      batch.store.job_logs.push_back(delivery_.pendingLog(*webhook, job));
       batch.store.jobs.push_back(std::move(job));
     }
   }

@@ -35,8 +35,6 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config, const Clock
                                                       std::string("reghook/") + kVersion);
   s->delivery_ = std::make_unique<DeliveryService>(*s->store_, *s->catalog_, *s->sender_,
                                                    s->metrics_, clock, s->config_.delivery);
-  Status jobs = s->delivery_->load();
-  if (!jobs.isOk()) return jobs;
   s->ingest_ = std::make_unique<IngestWorker>(*s->store_, *s->catalog_, *s->delivery_,
                                               s->metrics_, clock);
   s->context_.reset(new ApiContext{s->config_, *s->store_, *s->catalog_, *s->delivery_,

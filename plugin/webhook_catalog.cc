@@ -24,17 +24,14 @@ Status WebhookCatalog::load() {
 void WebhookCatalog::publish(const std::string& registry,
                              std::vector<std::shared_ptr<const Entry>> entries) {
   auto next = std::make_shared<Snapshot>(*snapshot());
-  auto previous = next->registries.find(registry);
-  if (previous != next->registries.end()) {
-    for (const auto& e : previous->second->entries) next->by_id.erase(e->webhook.id);
-  }
   std::sort(entries.begin(), entries.end(),
             [](const auto& a, const auto& b) { return a->webhook.name < b->webhook.name; });
   auto hooks = std::make_shared<RegistryHooks>();
   std::vector<const Scope*> scopes;
+  scopes.reserve(entries.size());
   for (const auto& e : entries) {
     scopes.push_back(&e->scope);
-    next->by_id[e->webhook.id] = e;
+    hooks->by_id[e->webhook.id] = e;
   }
   hooks->index = ScopeIndex(scopes);
   hooks->entries = std::move(entries);
@@ -64,9 +61,11 @@ std::optional<Webhook> WebhookCatalog::get(const std::string& registry,
 
 std::optional<Webhook> WebhookCatalog::byId(const std::string& id) const {
   auto snap = snapshot();
-  auto it = snap->by_id.find(id);
-  if (it == snap->by_id.end()) return std::nullopt;
-  return it->second->webhook;
+  for (const auto& [name, hooks] : snap->registries) {
+    auto it = hooks->by_id.find(id);
+    if (it != hooks->by_id.end()) return it->second->webhook;
+  }
+  return std::nullopt;
 }
 
 std::vector<std::string> WebhookCatalog::registries() const {
@@ -129,9 +128,9 @@ Result<Webhook> WebhookCatalog::remove(const std::string& registry, const std::s
   return removed;
 }
 
-std::vector<Webhook> WebhookCatalog::match(const std::string& registry,
-                                           const AcrEvent& event) const {
-  std::vector<Webhook> out;
+std::vector<std::shared_ptr<const Webhook>> WebhookCatalog::match(const std::string& registry,
+                                                                  const AcrEvent& event) const {
+  std::vector<std::shared_ptr<const Webhook>> out;
   if (!event.target) return out;
   auto snap = snapshot();
   auto it = snap->registries.find(registry);
@@ -142,10 +141,10 @@ std::vector<Webhook> WebhookCatalog::match(const std::string& registry,
   std::vector<size_t> candidates;
   it->second->index.candidates(t.repository, candidates);
   for (size_t i : candidates) {
-    const Entry& e = *it->second->entries[i];
-    if (e.webhook.enabled() && e.webhook.hasAction(event.action) &&
-        e.scope.matches(t.repository, t.tag, tags)) {
-      out.push_back(e.webhook);
+    const std::shared_ptr<const Entry>& e = it->second->entries[i];
+    if (e->webhook.enabled() && e->webhook.hasAction(event.action) &&
+        e->scope.matches(t.repository, t.tag, tags)) {
+      out.emplace_back(e, &e->webhook);  // aliasing: shares the entry's ownership
     }
   }
   return out;

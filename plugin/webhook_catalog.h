@@ -10,6 +10,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/event.h"
@@ -38,7 +39,9 @@ class WebhookCatalog {
   Result<Webhook> remove(const std::string& registry, const std::string& name);
 
   // Enabled webhooks of the registry that list the event's action and whose scope matches.
-  std::vector<Webhook> match(const std::string& registry, const AcrEvent& event) const;
+  // They point into the snapshot current at the call, which they keep alive (no copies).
+  std::vector<std::shared_ptr<const Webhook>> match(const std::string& registry,
+                                                    const AcrEvent& event) const;
 
  private:
   struct Entry {
@@ -47,11 +50,12 @@ class WebhookCatalog {
   };
   struct RegistryHooks {
     std::vector<std::shared_ptr<const Entry>> entries;  // sorted by name
+    std::unordered_map<std::string, std::shared_ptr<const Entry>> by_id;
     ScopeIndex index;
   };
+  // A change rebuilds one registry's RegistryHooks and copies only the (short) registry map.
   struct Snapshot {
     std::map<std::string, std::shared_ptr<const RegistryHooks>> registries;
-    std::map<std::string, std::shared_ptr<const Entry>> by_id;
   };
   std::shared_ptr<const Snapshot> snapshot() const { return std::atomic_load(&snapshot_); }
   // Publishes a snapshot where the registry's entries are replaced by `entries`. Requires mutex_.

@@ -33,6 +33,14 @@ std::string webhookKey(const Webhook& w) { return "w/" + w.registry + "/" + w.na
 std::string jobKey(const std::string& webhook_id, const std::string& event_id) {
   return "j/" + webhook_id + "/" + event_id;
 }
+// The payload of the job stored under job_key ("j/..." -> "p/...").
+std::string payloadKey(const std::string& job_key) { return "p" + job_key.substr(1); }
+
+// A job's state without its payload, which is stored apart so that start-up reads little.
+std::string encodeState(Job job) {
+  job.payload.clear();
+  return records::encode(job);
+}
 std::string logSuffix(int64_t created_ms, const std::string& event_id) {
   return pad(static_cast<uint64_t>(created_ms), 13) + "/" + event_id;
 }
@@ -283,7 +291,8 @@ Status LeveldbStore::commitNormalized(NormalizedBatch& nb) {
       if (!existing.isOk()) return existing.status();
       if (existing.value()) continue;  // replayed after a crash: already fanned out
       job.key = jobKey(job.webhook_id, job.event_id);
-      batch.Put(job.key, records::encode(job));
+      batch.Put(job.key, encodeState(job));
+      batch.Put(payloadKey(job.key), job.payload);
       const LogEntry& log = nb.job_logs[i];
       batch.Put(logKey(log), log.json);
       batch.Put(logIndexKey(log.webhook_id, log.event_id), logSuffix(log.created_ms, log.event_id));
@@ -322,22 +331,19 @@ Status LeveldbStore::deleteWebhook(const Webhook& webhook) {
   deleted_webhooks_.insert(webhook.id);
   leveldb::WriteBatch batch;
   batch.Delete(webhookKey(webhook));
-  for (const char* kind : {"j/", "l/", "x/"}) deletePrefix(kind + webhook.id + "/", batch);
+  for (const char* kind : {"j/", "p/", "l/", "x/"}) deletePrefix(kind + webhook.id + "/", batch);
   return write(batch, true);
 }
 
-Result<std::vector<Job>> LeveldbStore::loadJobs() {
-  std::vector<Job> out;
+Status LeveldbStore::scanJobs(const std::function<void(Job&&)>& visit) {
   std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
   for (it->Seek("j/"); it->Valid() && it->key().starts_with("j/"); it->Next()) {
     auto job = records::decodeJob(it->value().ToString());
     if (!job.isOk()) return job.status();
     job->key = it->key().ToString();
-    job->payload.clear();
-    out.push_back(std::move(job.value()));
+    visit(std::move(job.value()));
   }
-  if (!it->status().ok()) return fromLeveldb(it->status(), "loading jobs");
-  return out;
+  return fromLeveldb(it->status(), "loading jobs");
 }
 
 Result<Job> LeveldbStore::getJob(const std::string& key) {
@@ -345,7 +351,11 @@ Result<Job> LeveldbStore::getJob(const std::string& key) {
   if (!raw.isOk()) return raw.status();
   if (!raw.value()) return Status::notFound("job " + key + " is gone");
   auto job = records::decodeJob(*raw.value());
-  if (job.isOk()) job->key = key;
+  if (!job.isOk()) return job;
+  job->key = key;
+  auto payload = get(payloadKey(key));
+  if (!payload.isOk()) return payload.status();
+  job->payload = payload.value().value_or("");
   return job;
 }
 
@@ -358,8 +368,9 @@ Status LeveldbStore::recordAttempt(const Job& job, const LogEntry& entry, bool d
             logSuffix(entry.created_ms, entry.event_id));
   if (done) {
     batch.Delete(job.key);
+    batch.Delete(payloadKey(job.key));
   } else {
-    batch.Put(job.key, records::encode(job));
+    batch.Put(job.key, encodeState(job));
   }
   return write(batch, false);
 }
@@ -369,7 +380,8 @@ Status LeveldbStore::putJob(Job& job) {
   if (deleted_webhooks_.count(job.webhook_id)) return Status::notFound("webhook was deleted");
   job.key = jobKey(job.webhook_id, job.event_id);
   leveldb::WriteBatch batch;
-  batch.Put(job.key, records::encode(job));
+  batch.Put(job.key, encodeState(job));
+  batch.Put(payloadKey(job.key), job.payload);
   return write(batch, true);
 }
 

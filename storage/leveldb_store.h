@@ -8,7 +8,8 @@
 //   d/<registry>/<repo>\0<digest>       digest index entry
 //   t/<registry>/<repo>\0<tag>          tag -> digest
 //   w/<registry>/<name>                 webhook
-//   j/<webhook id>/<event id>           pending delivery job
+//   j/<webhook id>/<event id>           pending delivery job (its state; small, scanned at start)
+//   p/<webhook id>/<event id>           the pending job's payload
 //   l/<webhook id>/<ms:13>/<event id>   delivery log entry
 //   x/<webhook id>/<event id>           log entry's <ms:13> (find by event id)
 #pragma once
@@ -57,7 +58,7 @@ class LeveldbStore : public Store {
   Status putWebhook(const Webhook& webhook) override;
   Status deleteWebhook(const Webhook& webhook) override;
 
-  Result<std::vector<Job>> loadJobs() override;
+  Status scanJobs(const std::function<void(Job&&)>& visit) override;
   Result<Job> getJob(const std::string& key) override;
   Status recordAttempt(const Job& job, const LogEntry& entry, bool done) override;
   Status putJob(Job& job) override;

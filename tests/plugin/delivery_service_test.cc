@@ -16,6 +16,7 @@
 #include "adapters/http/poco_http_sender.h"
 #include "storage/leveldb_store.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/store_helpers.h"
 #include "tests/fakes/fixtures.h"
 #include "tests/fakes/loopback_receiver.h"
 #include "tests/fakes/test_server.h"
@@ -117,7 +118,7 @@ TEST_F(DeliveryTest, SendsTheSpecHeadersAndAVerifiableSignature) {
   auto log = logOf(w, "ev1");
   EXPECT_EQ(log->getValue<std::string>("status"), "delivered");
   EXPECT_EQ(log->getObject("eventRequestMessage")->getObject("headers")->getValue<std::string>("X-Token"), "******");
-  EXPECT_EQ(store_->loadJobs().value().size(), 0u);
+  EXPECT_EQ(testing::pendingJobs(*store_).size(), 0u);
 }
 
 TEST_F(DeliveryTest, ACustomContentTypeWins) {
@@ -162,7 +163,7 @@ TEST_F(DeliveryTest, GivesUpAfterTheLastScheduledAttempt) {
   }
   EXPECT_EQ(receiver.requests().size(), 3u);
   EXPECT_EQ(logOf(w, "ev1")->getValue<std::string>("status"), "failed");
-  EXPECT_EQ(store_->loadJobs().value().size(), 0u);
+  EXPECT_EQ(testing::pendingJobs(*store_).size(), 0u);
 }
 
 TEST_F(DeliveryTest, Other4xxFailAtOnceAnd410DisablesTheWebhook) {

@@ -11,6 +11,7 @@
 #include "adapters/http/poco_http_sender.h"
 #include "storage/leveldb_store.h"
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/store_helpers.h"
 #include "tests/fakes/fixtures.h"
 
 namespace reghook {
@@ -125,7 +126,7 @@ TEST_F(IngestTest, ReplayingTheInboxCreatesNoSecondJob) {
   IngestWorker fresh(*store_, *catalog_, *delivery_, metrics_, clock_, 250);
   ASSERT_TRUE(fresh.processAvailable(false));
   EXPECT_EQ(actionsFor("all").size(), 1u);
-  EXPECT_EQ(store_->loadJobs().value().size(), 1u);
+  EXPECT_EQ(testing::pendingJobs(*store_).size(), 1u);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "tests/fakes/fake_clock.h"
+#include "tests/fakes/store_helpers.h"
 
 namespace reghook {
 namespace {
@@ -78,7 +79,7 @@ TEST_F(LeveldbStoreTest, CommitConsumesInboxAppliesIndexAndSkipsReplayedJobs) {
   again.job_logs = batch.job_logs;
   ASSERT_TRUE(store_->commitNormalized(again).isOk());
   EXPECT_TRUE(again.jobs.empty());
-  EXPECT_EQ(store_->loadJobs().value().size(), 1u);
+  EXPECT_EQ(testing::pendingJobs(*store_).size(), 1u);
 }
 
 TEST_F(LeveldbStoreTest, LogPagesNewestFirstWithTokens) {
@@ -127,7 +128,7 @@ TEST_F(LeveldbStoreTest, DeletingAWebhookRemovesItsJobsAndLogAndBlocksLateWrites
   store_->putLog({"wid1", "e1", 1, "{}"});
   ASSERT_TRUE(store_->deleteWebhook(w).isOk());
   EXPECT_TRUE(store_->listWebhooks().value().empty());
-  EXPECT_TRUE(store_->loadJobs().value().empty());
+  EXPECT_TRUE(testing::pendingJobs(*store_).empty());
   EXPECT_TRUE(store_->listLog("wid1", 10, "").value().items.empty());
   // an attempt that was in flight when the webhook was deleted leaves nothing behind
   EXPECT_FALSE(store_->recordAttempt(job, {"wid1", "e1", 1, "{}"}, false).isOk());
@@ -169,7 +170,7 @@ TEST(LeveldbStoreOnDisk, ReopeningKeepsEverything) {
     auto entries = store->readInbox(0, 10).value();
     ASSERT_EQ(entries.size(), 3u);
     EXPECT_LT(entries[1].seq, entries[2].seq);  // sequence continues after the old ones
-    auto jobs = store->loadJobs().value();
+    auto jobs = testing::pendingJobs(*store);
     ASSERT_EQ(jobs.size(), 1u);
     EXPECT_EQ(jobs[0].attempts, 3);
     EXPECT_EQ(jobs[0].next_ms, 42);
