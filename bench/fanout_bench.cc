@@ -75,12 +75,7 @@ int main(int argc, char** argv) {
   bench::BarePocoServer receiver;
   const double direct = baseline(receiver.port(), 20000);
 
-  Config config;
-  config.listen_host = "127.0.0.1";
-  config.listen_port = 0;
-  config.data_dir = (dir / "data").string();
-  config.admin_token = "admin-token";
-  config.registries = {{"myregistry", "sink-token"}};
+  Config config = bench::serverConfig((dir / "data").string());
   config.webhooks_per_registry = 2000;
   SystemClock clock;
   auto server = std::move(Server::create(config, clock, "").value());

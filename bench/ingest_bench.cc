@@ -59,12 +59,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   const std::string script = writeScript(dir.string());
 
-  Config config;
-  config.listen_host = "127.0.0.1";
-  config.listen_port = 0;
-  config.data_dir = (dir / "data").string();
-  config.admin_token = "admin-token";
-  config.registries = {{"myregistry", "sink-token"}};
+  const Config config = bench::serverConfig((dir / "data").string());
   SystemClock clock;
   Poco::Logger::root().setLevel("warning");
 

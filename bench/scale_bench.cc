@@ -103,15 +103,6 @@ std::string get(uint16_t port, const std::string& path) {
   return body;
 }
 
-Config config(const std::string& dir) {
-  Config c;
-  c.listen_host = "127.0.0.1";
-  c.listen_port = 0;
-  c.data_dir = dir;
-  c.admin_token = "admin-token";
-  c.registries = {{"myregistry", "sink-token"}};
-  return c;
-}
 
 std::string payload(int i) {
   AcrEvent e;
@@ -166,7 +157,7 @@ void logPages(int entries) {
     }
     std::printf("    written in %.1f s\n", msSince(start) / 1000);
   }
-  auto server = std::move(Server::create(config(dir), clock, "").value());
+  auto server = std::move(Server::create(bench::serverConfig(dir), clock, "").value());
   server->start();
   const std::string base = "/v1/registries/myregistry/webhooks/hook100001/events?top=50";
   for (const auto& [label, token] : std::vector<std::pair<std::string, std::string>>{
@@ -219,7 +210,7 @@ void restart(int jobs) {
   for (const auto& [label, path] : std::vector<std::pair<std::string, std::string>>{
            {"baseline: empty database", empty}, {"reghook: " + std::to_string(jobs) + " pending jobs", dir}}) {
     const auto start = Steady::now();
-    auto server = std::move(Server::create(config(path), clock, "").value());
+    auto server = std::move(Server::create(bench::serverConfig(path), clock, "").value());
     server->start();
     while (get(server->port(), "/readyz").find("\"ready\"") == std::string::npos) {
     }

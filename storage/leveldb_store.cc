@@ -50,6 +50,11 @@ std::string logKey(const LogEntry& e) {
 std::string logIndexKey(const std::string& webhook_id, const std::string& event_id) {
   return "x/" + webhook_id + "/" + event_id;
 }
+// A log entry and its index by event id.
+void putLogEntry(leveldb::WriteBatch& batch, const LogEntry& e) {
+  batch.Put(logKey(e), e.json);
+  batch.Put(logIndexKey(e.webhook_id, e.event_id), logSuffix(e.created_ms, e.event_id));
+}
 
 Status fromLeveldb(const leveldb::Status& s, const std::string& what) {
   if (s.ok()) return Status::ok();
@@ -294,8 +299,7 @@ Status LeveldbStore::commitNormalized(NormalizedBatch& nb) {
       batch.Put(job.key, encodeState(job));
       batch.Put(payloadKey(job.key), job.payload);
       const LogEntry& log = nb.job_logs[i];
-      batch.Put(logKey(log), log.json);
-      batch.Put(logIndexKey(log.webhook_id, log.event_id), logSuffix(log.created_ms, log.event_id));
+      putLogEntry(batch, log);
       kept_jobs.push_back(job);
       kept_logs.push_back(log);
     }
@@ -363,9 +367,7 @@ Status LeveldbStore::recordAttempt(const Job& job, const LogEntry& entry, bool d
   std::lock_guard<std::mutex> lock(webhook_mutex_);
   if (deleted_webhooks_.count(job.webhook_id)) return Status::notFound("webhook was deleted");
   leveldb::WriteBatch batch;
-  batch.Put(logKey(entry), entry.json);
-  batch.Put(logIndexKey(entry.webhook_id, entry.event_id),
-            logSuffix(entry.created_ms, entry.event_id));
+  putLogEntry(batch, entry);
   if (done) {
     batch.Delete(job.key);
     batch.Delete(payloadKey(job.key));
@@ -389,9 +391,7 @@ Status LeveldbStore::putLog(const LogEntry& entry) {
   std::lock_guard<std::mutex> lock(webhook_mutex_);
   if (deleted_webhooks_.count(entry.webhook_id)) return Status::notFound("webhook was deleted");
   leveldb::WriteBatch batch;
-  batch.Put(logKey(entry), entry.json);
-  batch.Put(logIndexKey(entry.webhook_id, entry.event_id),
-            logSuffix(entry.created_ms, entry.event_id));
+  putLogEntry(batch, entry);
   return write(batch, false);
 }
 
