@@ -100,6 +100,9 @@ class Store {
   // Up to max entries with seq > after_seq, in arrival order.
   virtual Result<std::vector<InboxEntry>> readInbox(uint64_t after_seq, size_t max) = 0;
   virtual size_t inboxBacklog() const = 0;
+  // Forgets the upstream ids received before the time (the registry resends an event within
+  // seconds of a lost answer, so old ids only take space). Returns how many were forgotten.
+  virtual Result<size_t> forgetEventIds(int64_t received_before_ms) = 0;
   virtual Result<Page<DeadLetter>> listDeadLetters(const std::string& registry, size_t top,
                                                    const std::string& skip_token) = 0;
 

@@ -56,8 +56,14 @@ void IngestWorker::notify() {
 }
 
 void IngestWorker::loop() {
+  last_forget_ms_ = clock_.nowMs();
   while (running_) {
     const bool ok = processAvailable(false);
+    if (clock_.nowMs() - last_forget_ms_ >= kForgetEveryMs) {
+      last_forget_ms_ = clock_.nowMs();
+      auto forgotten = store_.forgetEventIds(last_forget_ms_ - kRememberIdsMs);
+      if (!forgotten.isOk()) logger().error("cannot forget old event ids: %s", forgotten.status().message());
+    }
     std::unique_lock<std::mutex> lock(mutex_);
     int64_t wait_ms = ok ? 1000 : 500;
     if (!held_.empty()) wait_ms = std::max<int64_t>(1, held_deadline_ms_ - clock_.nowMs());

@@ -25,6 +25,11 @@ class IngestWorker {
  public:
   IngestWorker(Store& store, WebhookCatalog& catalog, DeliveryService& delivery, Metrics& metrics,
                const Clock& clock, int64_t hold_ms = 250);
+
+  // How long upstream event ids are remembered to drop the registry's repeats, and how often
+  // older ones are forgotten.
+  static constexpr int64_t kRememberIdsMs = 7LL * 24 * 3600 * 1000;
+  static constexpr int64_t kForgetEveryMs = 3600LL * 1000;
   ~IngestWorker();
 
   void start();
@@ -64,6 +69,7 @@ class IngestWorker {
   distribution::Normalizer normalizer_;
 
   uint64_t read_up_to_ = 0;  // last inbox seq read (committed or held)
+  int64_t last_forget_ms_ = 0;
   std::vector<Pending> held_;
   int64_t held_deadline_ms_ = 0;
 

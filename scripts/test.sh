@@ -10,5 +10,9 @@ echo "== ctest"
 echo "== docker-compose config"
 docker-compose -f docker-compose.yml config -q
 echo "== console (headless chromium)"
-(cd tests/ui && npm ci --no-audit --no-fund --silent && node console.test.mjs)
+# Node.js trusts only its own CA list; let it trust the system's too (a proxy's CA installed there).
+if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
+fi
+(cd tests/ui && npm ci --no-audit --no-fund --loglevel=error && node console.test.mjs)
 echo "all tests passed"

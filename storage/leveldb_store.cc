@@ -80,13 +80,19 @@ void reverseScan(leveldb::DB& db, const std::string& prefix, const std::string& 
 
 }  // namespace
 
-LeveldbStore::LeveldbStore(leveldb::DB* db, const Clock& clock) : db_(db), clock_(clock) {}
+LeveldbStore::LeveldbStore(std::unique_ptr<const leveldb::FilterPolicy> filter, leveldb::DB* db,
+                           const Clock& clock)
+    : filter_(std::move(filter)), db_(db), clock_(clock) {}
 LeveldbStore::~LeveldbStore() = default;
 
 Result<std::unique_ptr<LeveldbStore>> LeveldbStore::open(const std::string& dir,
                                                          const Clock& clock, leveldb::Env* env) {
   leveldb::Options options;
   options.create_if_missing = true;
+  // Most reads look for keys that are not there (a new event id, a digest never seen): a bloom
+  // filter answers those without reading table blocks.
+  std::unique_ptr<const leveldb::FilterPolicy> filter(leveldb::NewBloomFilterPolicy(10));
+  options.filter_policy = filter.get();
   options.write_buffer_size = 64 << 20;
   if (env) {
     options.env = env;
@@ -99,7 +105,7 @@ Result<std::unique_ptr<LeveldbStore>> LeveldbStore::open(const std::string& dir,
   if (!s.ok()) {
     return Status::unavailable("cannot open the database in '" + dir + "': " + s.ToString());
   }
-  std::unique_ptr<LeveldbStore> store(new LeveldbStore(db, clock));
+  std::unique_ptr<LeveldbStore> store(new LeveldbStore(std::move(filter), db, clock));
   Status init = store->init();
   if (!init.isOk()) return init;
   return store;
@@ -170,7 +176,7 @@ Result<size_t> LeveldbStore::appendInbox(const std::string& registry,
   leveldb::WriteBatch batch;
   for (size_t i = 0; i < fresh.size(); ++i) {
     batch.Put(inboxKey(first + i), registry + std::string(1, '\0') + fresh[i]->event_json);
-    batch.Put(dedupeKey(registry, fresh[i]->event_id), "");
+    batch.Put(dedupeKey(registry, fresh[i]->event_id), pad(static_cast<uint64_t>(clock_.nowMs()), 13));
   }
   for (const auto& d : dead_letters) {
     batch.Put("z/" + d.registry + "/" + pad(static_cast<uint64_t>(d.received_ms), 13) + "/" +
@@ -185,6 +191,28 @@ Result<size_t> LeveldbStore::appendInbox(const std::string& registry,
   if (!s.isOk()) return s;
   backlog_ += fresh.size();
   return fresh.size();
+}
+
+Result<size_t> LeveldbStore::forgetEventIds(int64_t received_before_ms) {
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
+  leveldb::WriteBatch batch;
+  size_t deleted = 0;
+  for (it->Seek("u/"); it->Valid() && it->key().starts_with("u/"); it->Next()) {
+    const std::string received = it->value().ToString();
+    // Ids stored before the time was recorded have an empty value: they go too.
+    if (received.empty() || std::stoll(received) < received_before_ms) {
+      batch.Delete(it->key());
+      if (++deleted % 10000 == 0) {
+        Status s = write(batch, false);
+        if (!s.isOk()) return s;
+        batch.Clear();
+      }
+    }
+  }
+  if (!it->status().ok()) return fromLeveldb(it->status(), "reading event ids");
+  Status s = write(batch, false);
+  if (!s.isOk()) return s;
+  return deleted;
 }
 
 Result<std::vector<InboxEntry>> LeveldbStore::readInbox(uint64_t after_seq, size_t max) {

@@ -3,7 +3,7 @@
 //
 // Keys (registry and webhook ids are [A-Za-z0-9-], repositories may hold '/', hence '\0'):
 //   i/<seq:20>                          inbox entry: registry '\0' event json
-//   u/<registry>/<event id>             upstream ids seen (dedupe)
+//   u/<registry>/<event id>             upstream ids seen (dedupe): <received ms:13>
 //   z/<registry>/<ms:13>/<event id>     dead letter
 //   d/<registry>/<repo>\0<digest>       digest index entry
 //   t/<registry>/<repo>\0<tag>          tag -> digest
@@ -22,6 +22,7 @@
 
 #include <leveldb/db.h>
 #include <leveldb/env.h>
+#include <leveldb/filter_policy.h>
 
 #include "core/clock.h"
 #include "core/store.h"
@@ -40,6 +41,7 @@ class LeveldbStore : public Store {
                              const std::vector<DeadLetter>& dead_letters) override;
   Result<std::vector<InboxEntry>> readInbox(uint64_t after_seq, size_t max) override;
   size_t inboxBacklog() const override { return backlog_.load(); }
+  Result<size_t> forgetEventIds(int64_t received_before_ms) override;
   Result<Page<DeadLetter>> listDeadLetters(const std::string& registry, size_t top,
                                            const std::string& skip_token) override;
 
@@ -72,12 +74,14 @@ class LeveldbStore : public Store {
                           int64_t min_created_ms) override;
 
  private:
-  LeveldbStore(leveldb::DB* db, const Clock& clock);
+  LeveldbStore(std::unique_ptr<const leveldb::FilterPolicy> filter, leveldb::DB* db,
+               const Clock& clock);
   Status init();
   Result<std::optional<std::string>> get(const std::string& key);
   Status write(leveldb::WriteBatch& batch, bool sync);
   void deletePrefix(const std::string& prefix, leveldb::WriteBatch& batch);
 
+  std::unique_ptr<const leveldb::FilterPolicy> filter_;  // outlives db_ (declared first)
   std::unique_ptr<leveldb::DB> db_;
   const Clock& clock_;
   std::atomic<size_t> backlog_{0};

@@ -37,6 +37,15 @@ TEST_F(LeveldbStoreTest, InboxStoresEachUpstreamIdOnceInOrder) {
   EXPECT_EQ(store_->readInbox(entries[1].seq, 10).value().size(), 1u);
 }
 
+TEST_F(LeveldbStoreTest, OldEventIdsAreForgottenAndThenAcceptedAgain) {
+  store_->appendInbox("reg01", {{"old", "{}"}}, {});
+  clock_.advanceMs(1000);
+  store_->appendInbox("reg01", {{"new", "{}"}}, {});
+  EXPECT_EQ(store_->forgetEventIds(clock_.nowMs() - 500).value(), 1u);
+  EXPECT_EQ(store_->appendInbox("reg01", {{"new", "{}"}}, {}).value(), 0u);  // still remembered
+  EXPECT_EQ(store_->appendInbox("reg01", {{"old", "{}"}}, {}).value(), 1u);  // forgotten
+}
+
 TEST_F(LeveldbStoreTest, ConcurrentAppendsAreAllStoredOnce) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
