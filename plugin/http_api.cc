@@ -1,6 +1,5 @@
 #include "plugin/http_api.h"
 
-#include <Poco/File.h>
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
@@ -8,8 +7,7 @@
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/HTTPServerResponse.h>
-#include <Poco/Path.h>
-#include <Poco/StreamCopier.h>
+#include <Poco/String.h>
 #include <Poco/URI.h>
 #include <Poco/UUIDGenerator.h>
 

@@ -88,6 +88,8 @@ TEST_F(RegistryE2E, PushPullDeleteReachEachWebhookAsAcrEvents) {
   createHook(reghook, "multiarch", "/multi", "e2e/multi:*", R"(["push"])");
   createHook(reghook, "pullsonly", "/pull", "", R"(["pull"])");
   createHook(reghook, "flakyhook", "/flaky", "e2e/app:v1", R"(["push"])");
+  createHook(reghook, "wildcards", "/wild", "e2e/*:1.*", R"(["push","delete"])");
+  createHook(reghook, "barerepo1", "/latest", "e2e/app", R"(["push","delete"])");  // = e2e/app:latest
   receiver_.script({ScriptedAnswer{500}, ScriptedAnswer{500}, ScriptedAnswer{200}}, "/flaky");
 
   const std::string image = makeImage(dir + "/img", "v1", "e2e image");
@@ -114,6 +116,8 @@ TEST_F(RegistryE2E, PushPullDeleteReachEachWebhookAsAcrEvents) {
             (std::vector<std::string>{"push e2e/app:v1", "push e2e/app:v2"}));
   EXPECT_EQ(summary(payloads(receiver_, "/multi")),
             (std::vector<std::string>{"push e2e/multi", "push e2e/multi:1.0"}));
+  EXPECT_EQ(summary(payloads(receiver_, "/wild")), (std::vector<std::string>{"push e2e/multi:1.0"}));
+  EXPECT_TRUE(payloads(receiver_, "/latest").empty());  // nothing was tagged latest
   for (const auto& p : payloads(receiver_, "/pull")) {
     EXPECT_EQ(p.action, "pull");
     EXPECT_EQ(p.repository, "e2e/app");

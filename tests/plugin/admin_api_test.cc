@@ -3,6 +3,10 @@
 #include <Poco/JSON/Parser.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <set>
+#include <thread>
+
 #include "tests/fakes/fixtures.h"
 #include "tests/fakes/loopback_receiver.h"
 #include "tests/fakes/test_server.h"
@@ -134,6 +138,38 @@ TEST(AdminApi, AnEarlyErrorLeavesAKeptAliveConnectionUsable) {
     EXPECT_EQ(response.getStatus(), name == "bad-name" ? 400 : 201) << text;
     EXPECT_EQ(response.getReason(), name == "bad-name" ? "Bad Request" : "Created");
   }
+}
+
+TEST(AdminApi, ChangingWebhooksWhileEventsFlowIsSafe) {
+  LoopbackReceiver receiver;
+  TestServer s;
+  s.admin("PUT", "/webhooks/steady", hookBody(receiver.url("/steady")));
+  std::atomic<bool> done{false};
+  std::thread events([&] {
+    for (int i = 0; i < 150; ++i) {
+      std::string envelope = testing::fixture("distribution-2.8.2/03-push-manifest-v1.json");
+      envelope.replace(envelope.find("2c6d7f48"), 8, "c" + std::to_string(1000000 + i));
+      EXPECT_EQ(s.notify(envelope).status, 200);
+    }
+    done = true;
+  });
+  int rounds = 0;
+  while (!done) {
+    const std::string name = "/webhooks/churn" + std::to_string(rounds % 3 + 10);
+    EXPECT_EQ(s.admin("PUT", name, hookBody(receiver.url("/churn"))).status / 100, 2);
+    EXPECT_EQ(s.admin("PATCH", name, R"({"scope":""})").status, 200);
+    EXPECT_EQ(s.admin("DELETE", name).status, 204);
+    ++rounds;
+  }
+  events.join();
+  ASSERT_TRUE(receiver.waitFor(150, "/steady"));
+  // the steady webhook got every event once
+  auto log = json(s.admin("GET", "/webhooks/steady/events?top=1000").body)->getArray("value");
+  EXPECT_EQ(log->size(), 150u);
+  // a webhook created again under a deleted one's name starts with an empty log
+  EXPECT_GT(rounds, 0);
+  s.admin("PUT", "/webhooks/churn10", hookBody(receiver.url("/churn")));
+  EXPECT_EQ(json(s.admin("GET", "/webhooks/churn10/events").body)->getArray("value")->size(), 0u);
 }
 
 TEST(AdminApi, BadNameIsRejected) {
