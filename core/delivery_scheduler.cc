@@ -1,5 +1,7 @@
 #include "core/delivery_scheduler.h"
 
+#include <algorithm>
+
 namespace reghook {
 
 DeliveryScheduler::DeliveryScheduler(int max_in_flight_per_webhook)
@@ -21,6 +23,10 @@ void DeliveryScheduler::refreshHead(const std::string& webhook_id, Queue& queue)
 void DeliveryScheduler::add(const ScheduledJob& job) {
   std::lock_guard<std::mutex> lock(mutex_);
   Queue& queue = queues_[job.webhook_id];
+  if (queue.in_flight_keys.count(job.job_key)) {
+    queue.again_after_flight[job.job_key] = job.due_ms;
+    return;
+  }
   auto existing = queue.due_by_key.find(job.job_key);
   if (existing != queue.due_by_key.end()) {
     queue.jobs.erase({existing->second, job.job_key});
@@ -40,6 +46,7 @@ std::vector<ScheduledJob> DeliveryScheduler::takeDue(int64_t now_ms, size_t max)
     Queue& queue = queues_[webhook_id];
     auto first = queue.jobs.begin();
     out.push_back({webhook_id, first->second, first->first});
+    queue.in_flight_keys.insert(first->second);
     queue.due_by_key.erase(first->second);
     queue.jobs.erase(first);
     --pending_;
@@ -55,6 +62,12 @@ void DeliveryScheduler::finish(const ScheduledJob& job, std::optional<int64_t> n
   if (it == queues_.end()) return;  // webhook removed meanwhile
   Queue& queue = it->second;
   if (queue.in_flight > 0) --queue.in_flight;
+  queue.in_flight_keys.erase(job.job_key);
+  auto again = queue.again_after_flight.find(job.job_key);
+  if (again != queue.again_after_flight.end()) {
+    next_due_ms = next_due_ms ? std::min(*next_due_ms, again->second) : again->second;
+    queue.again_after_flight.erase(again);
+  }
   if (next_due_ms) {
     queue.jobs.insert({*next_due_ms, job.job_key});
     queue.due_by_key[job.job_key] = *next_due_ms;
@@ -75,6 +88,7 @@ void DeliveryScheduler::removeWebhook(const std::string& webhook_id) {
   pending_ -= it->second.jobs.size();
   it->second.jobs.clear();
   it->second.due_by_key.clear();
+  it->second.again_after_flight.clear();
   refreshHead(webhook_id, it->second);
   if (it->second.in_flight == 0) queues_.erase(it);
 }

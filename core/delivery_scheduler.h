@@ -29,7 +29,8 @@ class DeliveryScheduler {
  public:
   explicit DeliveryScheduler(int max_in_flight_per_webhook);
 
-  // Adds a job (or moves it, if the key is already pending, to the new due time).
+  // Adds a job (or moves it, if the key is already pending, to the new due time). A job that is
+  // in flight is not started a second time: it is queued again when its attempt finishes.
   void add(const ScheduledJob& job);
   // Returns up to `max` due jobs whose webhook is under its in-flight bound, marking them in
   // flight; the earliest due first.
@@ -47,6 +48,8 @@ class DeliveryScheduler {
   struct Queue {
     std::set<std::pair<int64_t, std::string>> jobs;  // (due, job key)
     std::map<std::string, int64_t> due_by_key;
+    std::set<std::string> in_flight_keys;
+    std::map<std::string, int64_t> again_after_flight;  // added while in flight: due time
     int in_flight = 0;
   };
   void refreshHead(const std::string& webhook_id, Queue& queue);  // requires mutex_

@@ -62,6 +62,17 @@ TEST(DeliveryScheduler, AddingAnExistingKeyMovesIt) {
   EXPECT_EQ(s.takeDue(10, 10).size(), 1u);
 }
 
+TEST(DeliveryScheduler, AJobInFlightIsNotStartedTwice) {
+  DeliveryScheduler s(4);
+  s.add({"a", "j/a/1", 0});
+  auto first = s.takeDue(0, 10);
+  ASSERT_EQ(first.size(), 1u);
+  s.add({"a", "j/a/1", 0});  // redelivered while its attempt runs
+  EXPECT_TRUE(s.takeDue(0, 10).empty());
+  s.finish(first[0], std::nullopt);  // the attempt ends: now it runs again
+  EXPECT_EQ(s.takeDue(0, 10).size(), 1u);
+}
+
 TEST(DeliveryScheduler, StatsShowDepthAndOldest) {
   DeliveryScheduler s(1);
   s.add({"a", "j/a/1", 10});
