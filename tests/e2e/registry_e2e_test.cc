@@ -127,7 +127,9 @@ TEST_F(RegistryE2E, PushPullDeleteReachEachWebhookAsAcrEvents) {
       EXPECT_EQ(p.media_type, "application/vnd.oci.image.manifest.v1+json");
       EXPECT_EQ(p.digest, image);
     }
-    if (p.tag == "1.0") EXPECT_EQ(p.media_type, "application/vnd.oci.image.index.v1+json");
+    if (p.tag == "1.0") {
+      EXPECT_EQ(p.media_type, "application/vnd.oci.image.index.v1+json");
+    }
   }
 
   // the flaky receiver got the push on the third attempt, and the log says so

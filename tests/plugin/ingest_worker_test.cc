@@ -45,7 +45,8 @@ class IngestTest : public ::testing::Test {
   }
   std::vector<std::string> actionsFor(const std::string& name) {
     std::vector<std::string> out;
-    for (const auto& e : store_->listLog("id-" + name, 100, "").value().items) {
+    auto page = store_->listLog("id-" + name, 100, "");
+    for (const auto& e : page.value().items) {
       const size_t at = e.json.find("\"action\":\"", e.json.rfind("\"status\""));
       out.push_back(e.json.substr(at + 10, e.json.find('"', at + 10) - at - 10));
     }
