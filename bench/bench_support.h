@@ -22,8 +22,6 @@
 #include <string>
 #include <vector>
 
-#include "plugin/config.h"
-
 namespace reghook::bench {
 
 // Reads the body and answers 200: what any HTTP sink costs at least. Also the receiver of the
@@ -88,17 +86,6 @@ class BarePocoServer {
   Poco::ThreadPool pool_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
 };
-
-// The config of a reghook server for a benchmark: loopback, any free port, data in dir.
-inline Config serverConfig(const std::string& dir) {
-  Config c;
-  c.listen_host = "127.0.0.1";
-  c.listen_port = 0;
-  c.data_dir = dir;
-  c.admin_token = "admin-token";
-  c.registries = {{"myregistry", "sink-token"}};
-  return c;
-}
 
 struct WrkResult {
   double requests_per_second = 0;

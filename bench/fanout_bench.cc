@@ -16,6 +16,7 @@
 
 #include "bench/bench_support.h"
 #include "plugin/server.h"
+#include "tests/fakes/test_server.h"
 
 using namespace reghook;
 using Clock_ = std::chrono::steady_clock;
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
   bench::BarePocoServer receiver;
   const double direct = baseline(receiver.port(), 20000);
 
-  Config config = bench::serverConfig((dir / "data").string());
+  Config config = testing::testConfig((dir / "data").string());
   config.webhooks_per_registry = 2000;
   SystemClock clock;
   auto server = std::move(Server::create(config, clock, "").value());

@@ -12,6 +12,7 @@
 
 #include "bench/bench_support.h"
 #include "plugin/server.h"
+#include "tests/fakes/test_server.h"
 
 using namespace reghook;
 
@@ -59,7 +60,7 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(dir);
   const std::string script = writeScript(dir.string());
 
-  const Config config = bench::serverConfig((dir / "data").string());
+  const Config config = testing::testConfig((dir / "data").string());
   SystemClock clock;
   Poco::Logger::root().setLevel("warning");
 

@@ -19,6 +19,7 @@
 #include "adapters/acr/acr_json.h"
 #include "bench/bench_support.h"
 #include "plugin/server.h"
+#include "tests/fakes/test_server.h"
 
 using namespace reghook;
 using Steady = std::chrono::steady_clock;
@@ -157,7 +158,7 @@ void logPages(int entries) {
     }
     std::printf("    written in %.1f s\n", msSince(start) / 1000);
   }
-  auto server = std::move(Server::create(bench::serverConfig(dir), clock, "").value());
+  auto server = std::move(Server::create(testing::testConfig(dir), clock, "").value());
   server->start();
   const std::string base = "/v1/registries/myregistry/webhooks/hook100001/events?top=50";
   for (const auto& [label, token] : std::vector<std::pair<std::string, std::string>>{
@@ -212,7 +213,7 @@ void restart(int jobs) {
   for (const auto& [label, path] : std::vector<std::pair<std::string, std::string>>{
            {"baseline: empty database", empty}, {"reghook: " + std::to_string(jobs) + " pending jobs", dir}}) {
     const auto start = Steady::now();
-    auto server = std::move(Server::create(bench::serverConfig(path), clock, "").value());
+    auto server = std::move(Server::create(testing::testConfig(path), clock, "").value());
     server->start();
     while (get(server->port(), "/readyz").find("\"ready\"") == std::string::npos) {
     }

@@ -257,7 +257,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     if (p.size() == 4 && p[3] == "notifications") {
       requireMethod(request, {"POST"});
       if (!reg) {
-        ctx_.metrics.add("reghook_requests_rejected_total", {{"registry", registry}, {"code", "404"}});
+        // Not the URL's name as a label: any client could grow the metrics without bound.
+        ctx_.metrics.add("reghook_requests_rejected_total", {{"registry", "(unknown)"}, {"code", "404"}});
         fail(Status::notFound("registry '" + registry + "' is not configured in reghook"));
       }
       return sink(request, response, *reg);
