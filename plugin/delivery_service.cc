@@ -168,8 +168,9 @@ DeliveryService::Prepared DeliveryService::prepare(const Webhook& webhook,
   if (!hasHeader(webhook.custom_headers, "Content-Type")) {
     add("Content-Type", "application/json; charset=utf-8");
   }
-  add("Content-Length", std::to_string(payload.size()));
-  add("User-Agent", std::string("reghook/") + kVersion);
+  // The sender puts these two on the wire itself; the log shows them too.
+  p.logged_headers.emplace_back("Content-Length", std::to_string(payload.size()));
+  p.logged_headers.emplace_back("User-Agent", std::string("reghook/") + kVersion);
   const int64_t timestamp = clock_.nowMs() / 1000;
   add("webhook-id", event_id);
   add("webhook-timestamp", std::to_string(timestamp));
@@ -177,11 +178,6 @@ DeliveryService::Prepared DeliveryService::prepare(const Webhook& webhook,
     add("webhook-signature",
         http::webhookSignature(webhook.signing_secret, event_id, timestamp, payload));
   }
-  // Content-Length and User-Agent are set by the sender itself.
-  p.request.headers.erase(
-      std::remove_if(p.request.headers.begin(), p.request.headers.end(),
-                     [](const auto& h) { return h.first == "Content-Length" || h.first == "User-Agent"; }),
-      p.request.headers.end());
   return p;
 }
 
