@@ -14,9 +14,9 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
-#include <functional>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <sstream>
 #include <string>
@@ -73,7 +73,8 @@ class BarePocoServer {
   class Factory : public Poco::Net::HTTPRequestHandlerFactory {
    public:
     explicit Factory(BarePocoServer& owner) : owner_(owner) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
+    Poco::Net::HTTPRequestHandler* createRequestHandler(
+        const Poco::Net::HTTPServerRequest&) override {
       return new Handler(owner_);
     }
 
@@ -109,8 +110,10 @@ inline WrkResult parseWrk(const std::string& out) {
   std::istringstream lines(out);
   std::string line;
   while (std::getline(lines, line)) {
-    if (line.find("Requests/sec:") != std::string::npos) r.requests_per_second = std::stod(line.substr(line.find(':') + 1));
-    if (line.find("Non-2xx") != std::string::npos) r.non_2xx = std::stol(line.substr(line.find(':') + 1));
+    if (line.find("Requests/sec:") != std::string::npos)
+      r.requests_per_second = std::stod(line.substr(line.find(':') + 1));
+    if (line.find("Non-2xx") != std::string::npos)
+      r.non_2xx = std::stol(line.substr(line.find(':') + 1));
     if (line.find("Socket errors") != std::string::npos) r.socket_errors = 1;
     if (line.find("Latency") != std::string::npos && r.latency_line.empty()) r.latency_line = line;
   }

@@ -40,7 +40,8 @@ std::string envelope(int n) {
   std::string text = bench::readText(std::string(REGHOOK_SOURCE_DIR) +
                                      "/tests/fixtures/distribution-2.8.2/03-push-manifest-v1.json");
   const std::string id = "2c6d7f48-ee17-43f7-b099-c3b78d0d6376";
-  return text.replace(text.find(id), id.size(), "fanout-" + std::to_string(n) + "-" + std::to_string(::getpid()));
+  return text.replace(text.find(id), id.size(),
+                      "fanout-" + std::to_string(n) + "-" + std::to_string(::getpid()));
 }
 
 double waitFor(const bench::BarePocoServer& receiver, long count, Clock_::time_point start) {
@@ -71,7 +72,8 @@ double baseline(uint16_t port, long requests) {
 int main(int argc, char** argv) {
   const int stream_events = argc > 1 ? std::atoi(argv[1]) : 200;
   Poco::Logger::root().setLevel("warning");
-  const auto dir = std::filesystem::temp_directory_path() / ("reghook-fanout-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("reghook-fanout-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   bench::BarePocoServer receiver;
   const double direct = baseline(receiver.port(), 20000);
@@ -85,7 +87,8 @@ int main(int argc, char** argv) {
   const std::string hook = R"({"serviceUri":"http://127.0.0.1:)" + std::to_string(receiver.port()) +
                            R"(/hook","actions":["push"]})";
   for (int i = 0; i < 1000; ++i) {
-    post(admin, "/v1/registries/myregistry/webhooks/hook" + std::to_string(10000 + i), hook, "admin-token", "PUT");
+    post(admin, "/v1/registries/myregistry/webhooks/hook" + std::to_string(10000 + i), hook,
+         "admin-token", "PUT");
   }
   // (a) one event, 1,000 webhooks
   long base = receiver.received();
@@ -96,23 +99,30 @@ int main(int argc, char** argv) {
 
   // (b) a steady stream to 100 webhooks: delete 900 of them first
   for (int i = 100; i < 1000; ++i) {
-    post(admin, "/v1/registries/myregistry/webhooks/hook" + std::to_string(10000 + i), "", "admin-token", "DELETE");
+    post(admin, "/v1/registries/myregistry/webhooks/hook" + std::to_string(10000 + i), "",
+         "admin-token", "DELETE");
   }
   base = receiver.received();
   start = Clock_::now();
-  for (int n = 0; n < stream_events; ++n) post(admin, "/v1/registries/myregistry/notifications", envelope(100 + n), "sink-token");
+  for (int n = 0; n < stream_events; ++n)
+    post(admin, "/v1/registries/myregistry/notifications", envelope(100 + n), "sink-token");
   const double stream = waitFor(receiver, base + 100L * stream_events, start);
   const long got_b = receiver.received() - base;
   server->stop();
   std::filesystem::remove_all(dir);
 
-  std::printf("\nfan-out to a local receiver (%ld cores, receiver in the same process)\n", sysconf(_SC_NPROCESSORS_ONLN));
+  std::printf("\nfan-out to a local receiver (%ld cores, receiver in the same process)\n",
+              sysconf(_SC_NPROCESSORS_ONLN));
   std::printf("%-52s %12s %14s\n", "case", "deliveries", "deliveries/s");
-  std::printf("%-52s %12ld %14.0f\n", "baseline: 32 client threads straight to the receiver", 20000L, direct);
-  std::printf("%-52s %12ld %14.0f\n", "(a) 1 event -> 1,000 matching webhooks", got_a, got_a / one_event);
-  std::printf("%-52s %12ld %14.0f\n", ("(b) " + std::to_string(stream_events) + " events -> 100 webhooks each").c_str(),
+  std::printf("%-52s %12ld %14.0f\n", "baseline: 32 client threads straight to the receiver",
+              20000L, direct);
+  std::printf("%-52s %12ld %14.0f\n", "(a) 1 event -> 1,000 matching webhooks", got_a,
+              got_a / one_event);
+  std::printf("%-52s %12ld %14.0f\n",
+              ("(b) " + std::to_string(stream_events) + " events -> 100 webhooks each").c_str(),
               got_b, got_b / stream);
-  std::printf("goal: >= 10,000 deliveries/s: (a) %s, (b) %s\n", got_a / one_event >= 10000 ? "met" : "NOT met",
+  std::printf("goal: >= 10,000 deliveries/s: (a) %s, (b) %s\n",
+              got_a / one_event >= 10000 ? "met" : "NOT met",
               got_b / stream >= 10000 ? "met" : "NOT met");
   return 0;
 }

@@ -46,16 +46,19 @@ int main(int argc, char** argv) {
   const std::string endpoint_common =
       "      timeout: 1s\n      threshold: 5\n      backoff: 1s\n"
       "      ignoredmediatypes: [application/octet-stream]\n";
-  testing::writeFile(dir + "/registry.yml",
-                     "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: " + dir +
-                         "/data\nhttp:\n  addr: 127.0.0.1:" + std::to_string(registry_port) +
-                         "\nnotifications:\n  endpoints:\n"
-                         "    - name: direct\n      url: http://127.0.0.1:" + std::to_string(receiver.port()) +
-                         "/direct\n" + endpoint_common +
-                         "    - name: reghook\n      url: http://127.0.0.1:" + std::to_string(reghook.port()) +
-                         "/v1/registries/myregistry/notifications\n"
-                         "      headers:\n        Authorization: [Bearer sink-token]\n" + endpoint_common);
-  testing::ChildProcess registry("docker-registry serve " + dir + "/registry.yml", dir + "/registry.log");
+  testing::writeFile(
+      dir + "/registry.yml",
+      "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: " + dir +
+          "/data\nhttp:\n  addr: 127.0.0.1:" + std::to_string(registry_port) +
+          "\nnotifications:\n  endpoints:\n"
+          "    - name: direct\n      url: http://127.0.0.1:" +
+          std::to_string(receiver.port()) + "/direct\n" + endpoint_common +
+          "    - name: reghook\n      url: http://127.0.0.1:" + std::to_string(reghook.port()) +
+          "/v1/registries/myregistry/notifications\n"
+          "      headers:\n        Authorization: [Bearer sink-token]\n" +
+          endpoint_common);
+  testing::ChildProcess registry("docker-registry serve " + dir + "/registry.yml",
+                                 dir + "/registry.log");
   if (!testing::eventually([&] { return testing::reachable(registry_port, "/v2/"); }, 20000)) {
     std::fprintf(stderr, "docker-registry did not start; see %s/registry.log\n", dir.c_str());
     return 1;
@@ -66,22 +69,28 @@ int main(int argc, char** argv) {
     testing::shell("skopeo copy --dest-tls-verify=false oci:" + image + ":t docker://127.0.0.1:" +
                    std::to_string(registry_port) + "/lat/app:t" + std::to_string(i));
   }
-  testing::eventually([&] {
-    std::lock_guard<std::mutex> lock(mutex);
-    return via.size() >= static_cast<size_t>(pushes) && direct.size() >= static_cast<size_t>(pushes);
-  }, 30000);
+  testing::eventually(
+      [&] {
+        std::lock_guard<std::mutex> lock(mutex);
+        return via.size() >= static_cast<size_t>(pushes) &&
+               direct.size() >= static_cast<size_t>(pushes);
+      },
+      30000);
   std::vector<double> added, direct_only;
   {
     std::lock_guard<std::mutex> lock(mutex);
     for (const auto& [id, t] : via) {
       auto d = direct.find(id);
-      if (d != direct.end()) added.push_back(std::chrono::duration<double, std::milli>(t - d->second).count());
+      if (d != direct.end())
+        added.push_back(std::chrono::duration<double, std::milli>(t - d->second).count());
     }
   }
-  std::printf("\nadded latency, registry push -> webhook received (%d pushes, %zu paired)\n", pushes, added.size());
-  std::printf("    through reghook minus direct: p50 %.2f ms, p99 %.2f ms, max %.2f ms "
-              "(goal: p50 <= 2 ms, p99 <= 10 ms)\n",
-              bench::percentile(added, 50), bench::percentile(added, 99), bench::percentile(added, 100));
+  std::printf("\nadded latency, registry push -> webhook received (%d pushes, %zu paired)\n",
+              pushes, added.size());
+  std::printf(
+      "    through reghook minus direct: p50 %.2f ms, p99 %.2f ms, max %.2f ms "
+      "(goal: p50 <= 2 ms, p99 <= 10 ms)\n",
+      bench::percentile(added, 50), bench::percentile(added, 99), bench::percentile(added, 100));
   registry.kill(SIGTERM);
   return 0;
 }

@@ -52,10 +52,14 @@ void matching() {
     // 10 catch-all webhooks, 100 with a wildcard repository, the rest on one repository each
     // (500 teams x 7 apps), half of them on one tag.
     std::string scope;
-    if (i < 10) scope = "";
-    else if (i < 110) scope = "team" + std::to_string(i % 50) + "/*:*";
-    else if (i % 2) scope = "team" + std::to_string(i % 500) + "/app" + std::to_string(i % 7) + ":v1";
-    else scope = "team" + std::to_string(i % 500) + "/app" + std::to_string(i % 7) + ":*";
+    if (i < 10)
+      scope = "";
+    else if (i < 110)
+      scope = "team" + std::to_string(i % 50) + "/*:*";
+    else if (i % 2)
+      scope = "team" + std::to_string(i % 500) + "/app" + std::to_string(i % 7) + ":v1";
+    else
+      scope = "team" + std::to_string(i % 500) + "/app" + std::to_string(i % 7) + ":*";
     Webhook w = makeHook(i, scope);
     catalog.put(w);
     all.emplace_back(w, Scope::parse(scope).value());
@@ -81,16 +85,21 @@ void matching() {
   start = Steady::now();
   for (const auto& e : events) {
     for (const auto& [w, scope] : all) {
-      scanned += w.enabled() && w.hasAction(e.action) && scope.matches(e.target->repository, e.target->tag, {});
+      scanned += w.enabled() && w.hasAction(e.action) &&
+                 scope.matches(e.target->repository, e.target->tag, {});
     }
   }
   const double scan_us = msSince(start) * 1000 / events.size();
-  std::printf("\n(1) matching, 10,000 webhooks (10 for everything, 100 with wildcards, the rest on one repository)\n");
-  std::printf("    built in %.0f ms (10,000 creates); %zu matches over %zu events (scan agrees: %s)\n", build_ms,
-              matched, events.size(), matched == scanned ? "yes" : "NO");
+  std::printf(
+      "\n(1) matching, 10,000 webhooks (10 for everything, 100 with wildcards, the rest on one "
+      "repository)\n");
+  std::printf(
+      "    built in %.0f ms (10,000 creates); %zu matches over %zu events (scan agrees: %s)\n",
+      build_ms, matched, events.size(), matched == scanned ? "yes" : "NO");
   std::printf("    %-40s %10.1f us/event\n", "baseline: scan every webhook", scan_us);
   std::printf("    %-40s %10.1f us/event\n", "reghook: scope index", indexed_us);
-  std::printf("    (%.1f matching webhooks per event)\n", static_cast<double>(matched) / events.size());
+  std::printf("    (%.1f matching webhooks per event)\n",
+              static_cast<double>(matched) / events.size());
 }
 
 std::string get(uint16_t port, const std::string& path) {
@@ -103,7 +112,6 @@ std::string get(uint16_t port, const std::string& path) {
   Poco::StreamCopier::copyToString(session.receiveResponse(response), body);
   return body;
 }
-
 
 std::string payload(int i) {
   AcrEvent e;
@@ -118,7 +126,8 @@ std::string payload(int i) {
   t.repository = "team/app";
   t.tag = "v" + std::to_string(i);
   e.target = t;
-  e.request = AcrRequest{"c7249456-511e-4f45-b82e-60bde75b2826", "registry.example:5000", "PUT", "skopeo/1.9.3"};
+  e.request = AcrRequest{"c7249456-511e-4f45-b82e-60bde75b2826", "registry.example:5000", "PUT",
+                         "skopeo/1.9.3"};
   return acr::payloadJson(e);
 }
 
@@ -126,7 +135,8 @@ std::string logJson(int i, const std::string& body) {
   acr::AttemptRecord r;
   r.event_id = "00000000-0000-0000-0000-" + std::to_string(100000000000LL + i);
   r.payload = body;
-  r.request_headers = {{"Content-Type", "application/json; charset=utf-8"}, {"webhook-id", r.event_id}};
+  r.request_headers = {{"Content-Type", "application/json; charset=utf-8"},
+                       {"webhook-id", r.event_id}};
   r.request_uri = "https://hooks.example/acr";
   r.response = acr::ResponseRecord{200, "OK", {{"Content-Length", "0"}}, ""};
   r.status = "delivered";
@@ -142,7 +152,8 @@ void logPages(int entries) {
   const std::string dir = "/tmp/reghook-scale-log-" + std::to_string(::getpid());
   std::filesystem::remove_all(dir);
   SystemClock clock;
-  std::printf("\n(2) delivery log of one webhook, %d entries (%zu bytes each)\n", entries, logJson(0, payload(0)).size());
+  std::printf("\n(2) delivery log of one webhook, %d entries (%zu bytes each)\n", entries,
+              logJson(0, payload(0)).size());
   {
     auto store = std::move(LeveldbStore::open(dir, clock).value());
     store->putWebhook(makeHook(1, ""));
@@ -163,7 +174,8 @@ void logPages(int entries) {
   const std::string base = "/v1/registries/myregistry/webhooks/hook100001/events?top=50";
   for (const auto& [label, token] : std::vector<std::pair<std::string, std::string>>{
            {"first page (newest)", ""},
-           {"page in the middle", "&skipToken=" + std::to_string(1795600000000LL + entries / 2) + "%2F0"},
+           {"page in the middle",
+            "&skipToken=" + std::to_string(1795600000000LL + entries / 2) + "%2F0"},
            {"last page (oldest)", "&skipToken=" + std::to_string(1795600000000LL + 40) + "%2F0"}}) {
     std::vector<double> times;
     for (int i = 0; i < 200; ++i) {
@@ -175,8 +187,8 @@ void logPages(int entries) {
         std::exit(1);
       }
     }
-    std::printf("    %-22s GET .../events?top=50: p50 %.2f ms, p99 %.2f ms (goal <= 5 ms)\n", label.c_str(),
-                bench::percentile(times, 50), bench::percentile(times, 99));
+    std::printf("    %-22s GET .../events?top=50: p50 %.2f ms, p99 %.2f ms (goal <= 5 ms)\n",
+                label.c_str(), bench::percentile(times, 50), bench::percentile(times, 99));
   }
   server->stop();
   std::filesystem::remove_all(dir);
@@ -203,26 +215,32 @@ void restart(int jobs) {
         job.subject = "team/app:v" + std::to_string(i);
         job.next_ms = clock.nowMs() + 3600000;  // due in an hour: the measurement sends nothing
         job.created_ms = clock.nowMs();
-        batch.job_logs.push_back({job.webhook_id, job.event_id, job.created_ms, logJson(i, job.payload)});
+        batch.job_logs.push_back(
+            {job.webhook_id, job.event_id, job.created_ms, logJson(i, job.payload)});
         batch.jobs.push_back(std::move(job));
       }
       store->commitNormalized(batch);
     }
-    std::printf("\n(3) restart with %d pending jobs (written in %.1f s)\n", jobs, msSince(start) / 1000);
+    std::printf("\n(3) restart with %d pending jobs (written in %.1f s)\n", jobs,
+                msSince(start) / 1000);
   }
   for (const auto& [label, path] : std::vector<std::pair<std::string, std::string>>{
-           {"baseline: empty database", empty}, {"reghook: " + std::to_string(jobs) + " pending jobs", dir}}) {
+           {"baseline: empty database", empty},
+           {"reghook: " + std::to_string(jobs) + " pending jobs", dir}}) {
     const auto start = Steady::now();
     auto server = std::move(Server::create(testing::testConfig(path), clock, "").value());
     server->start();
     while (get(server->port(), "/readyz").find("\"ready\"") == std::string::npos) {
     }
     const double ms = msSince(start);
-    while (get(server->port(), "/readyz").find("\"pendingDeliveriesLoaded\":true") == std::string::npos) {
+    while (get(server->port(), "/readyz").find("\"pendingDeliveriesLoaded\":true") ==
+           std::string::npos) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
-    std::printf("    %-34s serving again after %.0f ms (goal <= 2000 ms); every pending job queued after %.0f ms\n",
-                label.c_str(), ms, msSince(start));
+    std::printf(
+        "    %-34s serving again after %.0f ms (goal <= 2000 ms); every pending job queued after "
+        "%.0f ms\n",
+        label.c_str(), ms, msSince(start));
     server->stop();
   }
   std::filesystem::remove_all(dir);

@@ -21,7 +21,7 @@ struct ScheduledJob {
 
 struct QueueStats {
   std::string webhook_id;
-  size_t depth = 0;      // pending plus in flight
+  size_t depth = 0;           // pending plus in flight
   int64_t oldest_due_ms = 0;  // due time of the earliest pending job (0 when none)
 };
 

@@ -43,8 +43,8 @@ struct AcrTarget {
   std::optional<int64_t> length;
   std::string repository;
   std::string tag;
-  std::string name;     // chart events
-  std::string version;  // chart events
+  std::string name;                              // chart events
+  std::string version;                           // chart events
   std::optional<std::vector<std::string>> tags;  // delete events
 };
 

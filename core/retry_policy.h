@@ -9,10 +9,10 @@
 namespace reghook {
 
 enum class AttemptOutcome {
-  kDelivered,        // any 2xx
-  kRetry,            // transport error, timeout, 408, 429, 5xx
-  kFail,             // any other status (3xx included: redirects are not followed)
-  kFailAndDisable,   // 410 Gone: fail and disable the webhook
+  kDelivered,       // any 2xx
+  kRetry,           // transport error, timeout, 408, 429, 5xx
+  kFail,            // any other status (3xx included: redirects are not followed)
+  kFailAndDisable,  // 410 Gone: fail and disable the webhook
 };
 
 // status_code 0 means the request got no HTTP answer (connection refused, timeout, TLS error).

@@ -18,8 +18,8 @@ bool validRepository(const std::string& repo) {
   size_t start = 0;
   while (true) {
     size_t slash = repo.find('/', start);
-    std::string part = repo.substr(start, slash == std::string::npos ? std::string::npos
-                                                                     : slash - start);
+    std::string part =
+        repo.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (!std::regex_match(part, kComponent)) return false;
     if (slash == std::string::npos) return true;
     start = slash + 1;
@@ -63,8 +63,8 @@ Result<Scope> Scope::parse(const std::string& text) {
   scope.tag_ = colon == std::string::npos ? "latest" : text.substr(colon + 1);
   if (!validRepository(scope.repository_)) {
     return Status::invalid("InvalidScope", "scope",
-                           "scope '" + text + "' has an invalid repository '" +
-                               scope.repository_ + "'; " + kScopeForm);
+                           "scope '" + text + "' has an invalid repository '" + scope.repository_ +
+                               "'; " + kScopeForm);
   }
   if (!validTag(scope.tag_)) {
     return Status::invalid("InvalidScope", "scope",

@@ -62,8 +62,8 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}            // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {}     // NOLINT: must not be ok
+  Result(T value) : value_(std::move(value)) {}          // NOLINT: implicit by design
+  Result(Status status) : status_(std::move(status)) {}  // NOLINT: must not be ok
   bool isOk() const { return status_.isOk(); }
   const Status& status() const { return status_; }
   T& value() { return *value_; }

@@ -83,8 +83,8 @@ struct Page {
 struct NormalizedBatch {
   std::vector<uint64_t> consumed_seqs;
   std::vector<IndexChange> index_changes;
-  std::vector<Job> jobs;             // their log entries are written as "pending"
-  std::vector<LogEntry> job_logs;    // one per job, same order
+  std::vector<Job> jobs;           // their log entries are written as "pending"
+  std::vector<LogEntry> job_logs;  // one per job, same order
 };
 
 class Store {

@@ -65,9 +65,9 @@ Status validateHeaders(const Headers& headers) {
   static const std::regex kToken("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
   for (const auto& [name, value] : headers) {
     if (!std::regex_match(name, kToken)) {
-      return Status::invalid("InvalidCustomHeader", "customHeaders",
-                             "header name '" + name +
-                                 "' is invalid: use letters, digits and !#$%&'*+.^_`|~- only");
+      return Status::invalid(
+          "InvalidCustomHeader", "customHeaders",
+          "header name '" + name + "' is invalid: use letters, digits and !#$%&'*+.^_`|~- only");
     }
     if (value.find_first_of(std::string("\r\n\0", 3)) != std::string::npos) {
       return Status::invalid("InvalidCustomHeader", "customHeaders",
@@ -101,9 +101,9 @@ Status validateStatus(const std::string& status) {
 
 Status validateTimeoutSeconds(int64_t seconds) {
   if (seconds >= 1 && seconds <= 60) return Status::ok();
-  return Status::invalid("InvalidTimeout", "timeoutSeconds",
-                         "timeoutSeconds " + std::to_string(seconds) +
-                             " is out of range; allowed: 1 to 60");
+  return Status::invalid(
+      "InvalidTimeout", "timeoutSeconds",
+      "timeoutSeconds " + std::to_string(seconds) + " is out of range; allowed: 1 to 60");
 }
 
 Status validateSigningSecret(const std::string& secret) {

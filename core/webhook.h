@@ -14,7 +14,8 @@ namespace reghook {
 using Headers = std::vector<std::pair<std::string, std::string>>;
 
 struct Webhook {
-  std::string id;  // internal, never reused: keys its jobs and log so a re-created name starts clean
+  std::string
+      id;  // internal, never reused: keys its jobs and log so a re-created name starts clean
   std::string registry;
   std::string name;
   std::string service_uri;  // secret

@@ -61,9 +61,9 @@ struct CliError {
 };
 
 const std::map<std::string, std::set<std::string>>& commandOptions() {
-  static const std::set<std::string> kEdit = {"registry", "name",    "uri",    "actions",
-                                              "headers",  "scope",   "status", "timeout",
-                                              "signing-secret"};
+  static const std::set<std::string> kEdit = {"registry", "name",    "uri",
+                                              "actions",  "headers", "scope",
+                                              "status",   "timeout", "signing-secret"};
   static const std::map<std::string, std::set<std::string>> kOptions = {
       {"create", kEdit},
       {"update", kEdit},
@@ -125,7 +125,8 @@ struct Reply {
 
 class Client {
  public:
-  Client(std::string server, std::string token) : server_(std::move(server)), token_(std::move(token)) {}
+  Client(std::string server, std::string token)
+      : server_(std::move(server)), token_(std::move(token)) {}
 
   Reply call(const std::string& method, const std::string& path, const std::string& body = "") {
     Poco::URI uri(server_);
@@ -218,7 +219,8 @@ std::string text(const Poco::Dynamic::Var& v) {
   if (v.isEmpty()) return "";
   if (v.type() == typeid(Array::Ptr)) {
     std::string out;
-    for (const auto& item : *v.extract<Array::Ptr>()) out += (out.empty() ? "" : ",") + item.convert<std::string>();
+    for (const auto& item : *v.extract<Array::Ptr>())
+      out += (out.empty() ? "" : ",") + item.convert<std::string>();
     return out;
   }
   return v.convert<std::string>();
@@ -276,7 +278,8 @@ void printResult(const Options& o, const std::string& json, std::ostream& out) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& [k, v] : *root) {
       if (v.type() == typeid(Object::Ptr)) {
-        for (const auto& [hk, hv] : *v.extract<Object::Ptr>()) rows.push_back({k + "." + hk, text(hv)});
+        for (const auto& [hk, hv] : *v.extract<Object::Ptr>())
+          rows.push_back({k + "." + hk, text(hv)});
       } else {
         rows.push_back({k, text(v)});
       }
@@ -304,8 +307,9 @@ int runWebhookCli(const std::vector<std::string>& args, const std::string& env_s
     }
     require(o, {"registry"});
     if (o.command != "list") require(o, {"name"});
-    const std::string server =
-        o.has("server") ? o.one("server") : (env_server.empty() ? "http://127.0.0.1:8080" : env_server);
+    const std::string server = o.has("server")
+                                   ? o.one("server")
+                                   : (env_server.empty() ? "http://127.0.0.1:8080" : env_server);
     const std::string token = o.has("token") ? o.one("token") : env_token;
     if (token.empty()) throw CliError{"no admin token: pass --token or set REGHOOK_TOKEN"};
     Client client(server, token);
@@ -321,7 +325,8 @@ int runWebhookCli(const std::vector<std::string>& args, const std::string& env_s
         exists = false;
       }
       if (exists) {
-        throw CliError{"webhook '" + o.one("name") + "' already exists; use 'reghook webhook update'"};
+        throw CliError{"webhook '" + o.one("name") +
+                       "' already exists; use 'reghook webhook update'"};
       }
       reply = client.call("PUT", hook, body(o));
     } else if (o.command == "update") {

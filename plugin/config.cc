@@ -51,14 +51,15 @@ Status readString(const Object::Ptr& o, const std::string& path, const std::stri
   return Status::ok();
 }
 
-Status readInt(const Object::Ptr& o, const std::string& path, const std::string& key,
-               int64_t min, int64_t max, int64_t& out) {
+Status readInt(const Object::Ptr& o, const std::string& path, const std::string& key, int64_t min,
+               int64_t max, int64_t& out) {
   if (!o->has(key)) return Status::ok();
   Var v = o->get(key);
   if (!v.isInteger()) return bad(path + key, "must be an integer");
   const int64_t n = v.convert<int64_t>();
   if (n < min || n > max) {
-    return bad(path + key, "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    return bad(path + key,
+               "must be between " + std::to_string(min) + " and " + std::to_string(max));
   }
   out = n;
   return Status::ok();
@@ -71,34 +72,38 @@ Status readStrings(const Object::Ptr& o, const std::string& path, const std::str
   if (!arr) return bad(path + key, "must be an array of strings");
   out.clear();
   for (size_t i = 0; i < arr->size(); ++i) {
-    if (!arr->get(i).isString()) return bad(path + key + "[" + std::to_string(i) + "]", "must be a string");
+    if (!arr->get(i).isString())
+      return bad(path + key + "[" + std::to_string(i) + "]", "must be a string");
     out.push_back(arr->get(i).extract<std::string>());
   }
   return Status::ok();
 }
 
-#define RETURN_IF_ERROR(expr)        \
-  do {                               \
-    Status _s = (expr);              \
-    if (!_s.isOk()) return _s;       \
+#define RETURN_IF_ERROR(expr)  \
+  do {                         \
+    Status _s = (expr);        \
+    if (!_s.isOk()) return _s; \
   } while (0)
 
 Status readDelivery(const Object::Ptr& o, DeliveryConfig& d) {
   const std::string p = "delivery.";
-  RETURN_IF_ERROR(rejectUnknown(o, p, {"timeoutSeconds", "retrySchedule", "maxInFlightPerWebhook",
-                                       "logMaxEntries", "logMaxAgeDays", "caFile", "denyNetworks",
-                                       "allowNetworks"}));
+  RETURN_IF_ERROR(
+      rejectUnknown(o, p,
+                    {"timeoutSeconds", "retrySchedule", "maxInFlightPerWebhook", "logMaxEntries",
+                     "logMaxAgeDays", "caFile", "denyNetworks", "allowNetworks"}));
   int64_t n = d.timeout_seconds;
   RETURN_IF_ERROR(readInt(o, p, "timeoutSeconds", 1, 60, n));
   d.timeout_seconds = static_cast<int>(n);
   std::vector<std::string> schedule;
   RETURN_IF_ERROR(readStrings(o, p, "retrySchedule", schedule));
   if (o->has("retrySchedule")) {
-    if (schedule.empty()) return bad(p + "retrySchedule", "needs at least one entry (the first attempt)");
+    if (schedule.empty())
+      return bad(p + "retrySchedule", "needs at least one entry (the first attempt)");
     d.retry_schedule_ms.clear();
     for (size_t i = 0; i < schedule.size(); ++i) {
       auto ms = parseDurationMs(schedule[i]);
-      if (!ms.isOk()) return bad(p + "retrySchedule[" + std::to_string(i) + "]", ms.status().message());
+      if (!ms.isOk())
+        return bad(p + "retrySchedule[" + std::to_string(i) + "]", ms.status().message());
       d.retry_schedule_ms.push_back(ms.value());
     }
   }
@@ -133,8 +138,8 @@ Result<Config> parseConfig(const std::string& text) {
   }
   if (!root) return Status::invalid("InvalidConfig", "", "the config must be a JSON object");
   Config c;
-  RETURN_IF_ERROR(rejectUnknown(root, "", {"listen", "dataDir", "adminToken", "registries",
-                                           "delivery", "limits"}));
+  RETURN_IF_ERROR(rejectUnknown(
+      root, "", {"listen", "dataDir", "adminToken", "registries", "delivery", "limits"}));
   std::string listen = "0.0.0.0:8080";
   RETURN_IF_ERROR(readString(root, "", "listen", listen));
   const size_t colon = listen.rfind(':');
@@ -182,7 +187,8 @@ Result<Config> parseConfig(const std::string& text) {
     if (!l) return bad("limits", "must be an object");
     RETURN_IF_ERROR(rejectUnknown(l, "limits.", {"maxBodyBytes", "webhooksPerRegistry"}));
     RETURN_IF_ERROR(readInt(l, "limits.", "maxBodyBytes", 1024, 1 << 30, c.max_body_bytes));
-    RETURN_IF_ERROR(readInt(l, "limits.", "webhooksPerRegistry", 1, 1000000, c.webhooks_per_registry));
+    RETURN_IF_ERROR(
+        readInt(l, "limits.", "webhooksPerRegistry", 1, 1000000, c.webhooks_per_registry));
   }
   return c;
 }

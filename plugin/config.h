@@ -17,8 +17,8 @@ struct RegistryConfig {
 
 struct DeliveryConfig {
   int timeout_seconds = 5;
-  std::vector<int64_t> retry_schedule_ms = {0,           5000,         300000,      1800000,
-                                            7200000,     18000000,     36000000,    36000000};
+  std::vector<int64_t> retry_schedule_ms = {0,       5000,     300000,   1800000,
+                                            7200000, 18000000, 36000000, 36000000};
   int max_in_flight_per_webhook = 4;
   int64_t log_max_entries = 10000;
   int64_t log_max_age_days = 30;

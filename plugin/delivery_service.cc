@@ -18,9 +18,12 @@ namespace {
 
 const char* outcomeName(AttemptOutcome o) {
   switch (o) {
-    case AttemptOutcome::kDelivered: return "delivered";
-    case AttemptOutcome::kRetry: return "retrying";
-    default: return "failed";
+    case AttemptOutcome::kDelivered:
+      return "delivered";
+    case AttemptOutcome::kRetry:
+      return "retrying";
+    default:
+      return "failed";
   }
 }
 
@@ -36,8 +39,7 @@ Poco::Logger& logger() { return Poco::Logger::get("reghook.delivery"); }
 }  // namespace
 
 DeliveryService::DeliveryService(Store& store, WebhookCatalog& catalog, HttpSender& sender,
-                                 Metrics& metrics, const Clock& clock,
-                                 const DeliveryConfig& config)
+                                 Metrics& metrics, const Clock& clock, const DeliveryConfig& config)
     : store_(store),
       catalog_(catalog),
       sender_(sender),
@@ -68,10 +70,11 @@ void DeliveryService::start(int workers, bool load_jobs) {
       const auto started = std::chrono::steady_clock::now();
       Status s = load();
       if (!s.isOk()) logger().error("cannot load pending deliveries: %s", s.message());
-      logger().information("queued %z pending deliveries from the database in %Ld ms",
-                           scheduler_.pendingCount(),
-                           static_cast<Poco::Int64>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                               std::chrono::steady_clock::now() - started).count()));
+      logger().information(
+          "queued %z pending deliveries from the database in %Ld ms", scheduler_.pendingCount(),
+          static_cast<Poco::Int64>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                       std::chrono::steady_clock::now() - started)
+                                       .count()));
     }
     prunerLoop();
   });
@@ -234,8 +237,10 @@ void DeliveryService::attempt(const ScheduledJob& scheduled) {
     outcome = classifyAttempt(sent.answered ? sent.status_code : 0);
     if (outcome == AttemptOutcome::kRetry) {
       auto delay = policy_.nextDelayMs(r.attempts, jitter(), sent.retry_after_ms);
-      if (delay) next_ms = clock_.nowMs() + *delay;
-      else outcome = AttemptOutcome::kFail;
+      if (delay)
+        next_ms = clock_.nowMs() + *delay;
+      else
+        outcome = AttemptOutcome::kFail;
     }
     r.status = outcomeName(outcome);
     outcome_label = r.status;
@@ -243,8 +248,8 @@ void DeliveryService::attempt(const ScheduledJob& scheduled) {
                               {{"registry", webhook->registry}, {"webhook", webhook->name}},
                               static_cast<double>(sent.duration_ms));
     logger().information("delivery registry=%s webhook=%s event=%s attempt=%d status=%d %s %s",
-                         webhook->registry, webhook->name, j.event_id, r.attempts,
-                         sent.status_code, std::string(r.status),
+                         webhook->registry, webhook->name, j.event_id, r.attempts, sent.status_code,
+                         std::string(r.status),
                          sent.answered ? std::to_string(sent.duration_ms) + "ms" : sent.error);
   }
   if (outcome == AttemptOutcome::kFailAndDisable) {
@@ -255,9 +260,9 @@ void DeliveryService::attempt(const ScheduledJob& scheduled) {
     logger().warning("webhook %s/%s disabled: its endpoint answered 410 Gone", webhook->registry,
                      webhook->name);
   }
-  metrics_.add("reghook_deliveries_total",
-               {{"registry", webhook->registry}, {"webhook", webhook->name},
-                {"outcome", outcome_label}});
+  metrics_.add(
+      "reghook_deliveries_total",
+      {{"registry", webhook->registry}, {"webhook", webhook->name}, {"outcome", outcome_label}});
   j.attempts = r.attempts;
   if (next_ms) j.next_ms = *next_ms;
   LogEntry entry{j.webhook_id, j.event_id, j.created_ms, acr::logEntryJson(r)};
@@ -285,8 +290,8 @@ Result<PingResult> DeliveryService::ping(const Webhook& webhook) {
   r.request_headers = p.logged_headers;
   r.request_uri = acr::maskUri(webhook.service_uri);
   if (out.result.answered) {
-    r.response = acr::ResponseRecord{out.result.status_code, out.result.reason,
-                                     out.result.headers, out.result.body};
+    r.response = acr::ResponseRecord{out.result.status_code, out.result.reason, out.result.headers,
+                                     out.result.body};
   } else {
     r.error = out.result.error;
   }
@@ -300,8 +305,9 @@ Result<PingResult> DeliveryService::ping(const Webhook& webhook) {
   r.action = "ping";
   Status s = store_.putLog({webhook.id, out.id, clock_.nowMs(), acr::logEntryJson(r)});
   if (!s.isOk()) return s;
-  metrics_.add("reghook_deliveries_total",
-               {{"registry", webhook.registry}, {"webhook", webhook.name}, {"outcome", "ping_" + r.status}});
+  metrics_.add(
+      "reghook_deliveries_total",
+      {{"registry", webhook.registry}, {"webhook", webhook.name}, {"outcome", "ping_" + r.status}});
   return out;
 }
 

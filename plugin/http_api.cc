@@ -40,14 +40,22 @@ Object::Ptr ordered() { return new Object(Poco::JSON_PRESERVE_KEY_ORDER); }
 
 int httpStatus(const Status& s) {
   switch (s.code()) {
-    case Code::kOk: return 200;
-    case Code::kInvalid: return 400;
-    case Code::kUnauthorized: return 401;
-    case Code::kNotFound: return 404;
-    case Code::kConflict: return 409;
-    case Code::kTooLarge: return 413;
-    case Code::kUnavailable: return 503;
-    case Code::kInternal: return 500;
+    case Code::kOk:
+      return 200;
+    case Code::kInvalid:
+      return 400;
+    case Code::kUnauthorized:
+      return 401;
+    case Code::kNotFound:
+      return 404;
+    case Code::kConflict:
+      return 409;
+    case Code::kTooLarge:
+      return 413;
+    case Code::kUnavailable:
+      return 503;
+    case Code::kInternal:
+      return 500;
   }
   return 500;
 }
@@ -177,10 +185,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   std::string readBody(HTTPServerRequest& request) {
     const int64_t limit = ctx_.config.max_body_bytes;
     if (request.hasContentLength() && request.getContentLength64() > limit) {
-      fail(Status::error(Code::kTooLarge,
-                         "the body is over the limit of " + std::to_string(limit) +
-                             " bytes (limits.maxBodyBytes)",
-                         "PayloadTooLarge"));
+      fail(Status::error(
+          Code::kTooLarge,
+          "the body is over the limit of " + std::to_string(limit) + " bytes (limits.maxBodyBytes)",
+          "PayloadTooLarge"));
     }
     std::string body;
     char buf[16384];
@@ -258,7 +266,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       requireMethod(request, {"POST"});
       if (!reg) {
         // Not the URL's name as a label: any client could grow the metrics without bound.
-        ctx_.metrics.add("reghook_requests_rejected_total", {{"registry", "(unknown)"}, {"code", "404"}});
+        ctx_.metrics.add("reghook_requests_rejected_total",
+                         {{"registry", "(unknown)"}, {"code", "404"}});
         fail(Status::notFound("registry '" + registry + "' is not configured in reghook"));
       }
       return sink(request, response, *reg);
@@ -315,7 +324,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   // ---------- sink ----------
   void sink(HTTPServerRequest& request, HTTPServerResponse& response, const RegistryConfig& reg) {
     if (!constantTimeEquals(bearer(request), reg.token)) {
-      ctx_.metrics.add("reghook_requests_rejected_total", {{"registry", reg.name}, {"code", "401"}});
+      ctx_.metrics.add("reghook_requests_rejected_total",
+                       {{"registry", reg.name}, {"code", "401"}});
       fail(Status::error(Code::kUnauthorized,
                          "missing or wrong sink token for registry '" + reg.name +
                              "': set Authorization: [Bearer <token>] in the registry's "
@@ -326,12 +336,14 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     try {
       body = readBody(request);
     } catch (const ApiError&) {
-      ctx_.metrics.add("reghook_requests_rejected_total", {{"registry", reg.name}, {"code", "413"}});
+      ctx_.metrics.add("reghook_requests_rejected_total",
+                       {{"registry", reg.name}, {"code", "413"}});
       throw;
     }
     auto parsed = distribution::parseEnvelope(body);
     if (!parsed.isOk()) {
-      ctx_.metrics.add("reghook_requests_rejected_total", {{"registry", reg.name}, {"code", "400"}});
+      ctx_.metrics.add("reghook_requests_rejected_total",
+                       {{"registry", reg.name}, {"code", "400"}});
       fail(parsed.status());
     }
     std::vector<InboxItem> items;
@@ -370,9 +382,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     std::string& last = ctx_.instance_ids[registry];
     if (!last.empty() && last != instance) {
       ctx_.metrics.add("reghook_registry_restarts_total", {{"registry", registry}});
-      logger().warning("registry %s restarted (instanceID %s -> %s): events it had queued in "
-                       "memory were lost, so a gap is possible",
-                       registry, last, instance);
+      logger().warning(
+          "registry %s restarted (instanceID %s -> %s): events it had queued in "
+          "memory were lost, so a gap is possible",
+          registry, last, instance);
     }
     last = instance;
   }
@@ -381,8 +394,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   Webhook existing(const std::string& registry, const std::string& name) {
     auto w = ctx_.catalog.get(registry, name);
     if (!w) {
-      fail(Status::notFound("webhook '" + name + "' does not exist in registry '" + registry +
-                            "'"));
+      fail(
+          Status::notFound("webhook '" + name + "' does not exist in registry '" + registry + "'"));
     }
     return *w;
   }
@@ -418,13 +431,15 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
 
   // Applies the fields present in body to w. Rejects unknown fields and wrong types.
   void applyFields(const Object::Ptr& body, Webhook& w) {
-    static const std::set<std::string> kKnown = {"name",   "serviceUri", "customHeaders",
-                                                 "actions", "status",     "scope",
+    static const std::set<std::string> kKnown = {"name",           "serviceUri",   "customHeaders",
+                                                 "actions",        "status",       "scope",
                                                  "timeoutSeconds", "signingSecret"};
     for (const auto& [key, value] : *body) {
       if (!kKnown.count(key)) {
-        fail(invalidBody("unknown field '" + key + "'; allowed: serviceUri, customHeaders, "
-                         "actions, status, scope, timeoutSeconds, signingSecret", key));
+        fail(invalidBody("unknown field '" + key +
+                             "'; allowed: serviceUri, customHeaders, "
+                             "actions, status, scope, timeoutSeconds, signingSecret",
+                         key));
       }
     }
     auto str = [&](const std::string& key, std::string& out) {
@@ -437,8 +452,9 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
       std::string name;
       str("name", name);
       if (name != w.name) {
-        fail(Status::invalid("InvalidWebhookName", "name",
-                             "the body's name '" + name + "' differs from the URL's '" + w.name + "'"));
+        fail(Status::invalid(
+            "InvalidWebhookName", "name",
+            "the body's name '" + name + "' differs from the URL's '" + w.name + "'"));
       }
     }
     str("serviceUri", w.service_uri);
@@ -506,7 +522,8 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
     w.timeout_seconds = ctx_.config.delivery.timeout_seconds;
     applyFields(body, w);
     const std::string now = acr::rfc3339(ctx_.clock.nowMs());
-    w.id = current ? current->id : Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
+    w.id =
+        current ? current->id : Poco::UUIDGenerator::defaultGenerator().createRandom().toString();
     w.created_at = current ? current->created_at : now;
     w.updated_at = now;
     check(validateWebhook(w));
@@ -649,9 +666,10 @@ class ApiHandler : public Poco::Net::HTTPRequestHandler {
   // ---------- console ----------
   bool serveConsole(HTTPServerResponse& response, const std::string& path) {
     if (ctx_.console_dir.empty()) return false;
-    static const std::map<std::string, std::string> kFiles = {
-        {"/", "index.html"}, {"/index.html", "index.html"}, {"/app.js", "app.js"},
-        {"/style.css", "style.css"}};
+    static const std::map<std::string, std::string> kFiles = {{"/", "index.html"},
+                                                              {"/index.html", "index.html"},
+                                                              {"/app.js", "app.js"},
+                                                              {"/style.css", "style.css"}};
     auto it = kFiles.find(path);
     if (it == kFiles.end()) return false;
     std::ifstream in(ctx_.console_dir + "/" + it->second, std::ios::binary);

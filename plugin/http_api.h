@@ -3,12 +3,12 @@
 // Unknown paths answer a JSON 404 and wrong methods a JSON 405, never Poco's bare 501.
 #pragma once
 
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+
 #include <functional>
 #include <map>
 #include <mutex>
 #include <string>
-
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
 
 #include "core/clock.h"
 #include "core/store.h"

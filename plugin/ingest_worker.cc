@@ -62,7 +62,8 @@ void IngestWorker::loop() {
     if (clock_.nowMs() - last_forget_ms_ >= kForgetEveryMs) {
       last_forget_ms_ = clock_.nowMs();
       auto forgotten = store_.forgetEventIds(last_forget_ms_ - kRememberIdsMs);
-      if (!forgotten.isOk()) logger().error("cannot forget old event ids: %s", forgotten.status().message());
+      if (!forgotten.isOk())
+        logger().error("cannot forget old event ids: %s", forgotten.status().message());
     }
     std::unique_lock<std::mutex> lock(mutex_);
     int64_t wait_ms = ok ? 1000 : 500;

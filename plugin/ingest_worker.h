@@ -50,8 +50,8 @@ class IngestWorker {
   struct Batch {
     NormalizedBatch store;
     std::vector<std::pair<std::string, std::string>> upstream;  // (registry, upstream action)
-    std::vector<std::pair<std::string, std::string>> events;   // (registry, action)
-    std::vector<std::pair<std::string, std::string>> dropped;  // (registry, reason)
+    std::vector<std::pair<std::string, std::string>> events;    // (registry, action)
+    std::vector<std::pair<std::string, std::string>> dropped;   // (registry, reason)
   };
   // Normalizes a group and fans it out into the batch; false if the store failed.
   bool normalizeInto(const std::vector<Pending>& group, Batch& batch);

@@ -49,10 +49,11 @@ class ServeApp : public Poco::Util::ServerApplication {
 
  protected:
   void defineOptions(Poco::Util::OptionSet& options) override {
-    options.addOption(Poco::Util::Option("config", "c", "path of the JSON config file")
-                          .required(true)
-                          .argument("FILE")
-                          .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setConfig)));
+    options.addOption(
+        Poco::Util::Option("config", "c", "path of the JSON config file")
+            .required(true)
+            .argument("FILE")
+            .callback(Poco::Util::OptionCallback<ServeApp>(this, &ServeApp::setConfig)));
   }
 
   void setConfig(const std::string&, const std::string& value) { config_path_ = value; }

@@ -22,7 +22,8 @@ std::string promLabel(const std::string& value) {
 
 std::string Metrics::key(const Labels& labels) {
   std::string out;
-  for (const auto& [k, v] : labels) out += (out.empty() ? "" : ",") + k + "=\"" + promLabel(v) + "\"";
+  for (const auto& [k, v] : labels)
+    out += (out.empty() ? "" : ",") + k + "=\"" + promLabel(v) + "\"";
   return out;
 }
 

@@ -17,12 +17,12 @@ Server::~Server() { stop(); }
 Result<std::unique_ptr<Server>> Server::create(const Config& config, const Clock& clock,
                                                const std::string& console_dir) {
   std::unique_ptr<Server> s(new Server(config, clock));
-  auto guard = http::AddressGuard::create(config.delivery.deny_networks,
-                                          config.delivery.allow_networks);
+  auto guard =
+      http::AddressGuard::create(config.delivery.deny_networks, config.delivery.allow_networks);
   if (!guard.isOk()) {
-    return Status::invalid("InvalidConfig", "delivery",
-                           "config key 'delivery.denyNetworks/allowNetworks': " +
-                               guard.status().message());
+    return Status::invalid(
+        "InvalidConfig", "delivery",
+        "config key 'delivery.denyNetworks/allowNetworks': " + guard.status().message());
   }
   auto store = LeveldbStore::open(config.data_dir, clock);
   if (!store.isOk()) return store.status();
@@ -35,10 +35,18 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config, const Clock
                                                       std::string("reghook/") + kVersion);
   s->delivery_ = std::make_unique<DeliveryService>(*s->store_, *s->catalog_, *s->sender_,
                                                    s->metrics_, clock, s->config_.delivery);
-  s->ingest_ = std::make_unique<IngestWorker>(*s->store_, *s->catalog_, *s->delivery_,
-                                              s->metrics_, clock);
-  s->context_.reset(new ApiContext{s->config_, *s->store_, *s->catalog_, *s->delivery_,
-                                   *s->ingest_, s->metrics_, clock, console_dir, {}, {}});
+  s->ingest_ =
+      std::make_unique<IngestWorker>(*s->store_, *s->catalog_, *s->delivery_, s->metrics_, clock);
+  s->context_.reset(new ApiContext{s->config_,
+                                   *s->store_,
+                                   *s->catalog_,
+                                   *s->delivery_,
+                                   *s->ingest_,
+                                   s->metrics_,
+                                   clock,
+                                   console_dir,
+                                   {},
+                                   {}});
   Server* self = s.get();
   s->metrics_.setGaugeSource([self](std::string& out) {
     std::ostringstream g;

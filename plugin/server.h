@@ -3,11 +3,11 @@
 // start/stop are called from one thread; the parts are thread-safe.
 #pragma once
 
-#include <memory>
-#include <string>
-
 #include <Poco/Net/HTTPServer.h>
 #include <Poco/ThreadPool.h>
+
+#include <memory>
+#include <string>
 
 #include "core/clock.h"
 #include "core/http_sender.h"

@@ -104,7 +104,10 @@ Result<bool> WebhookCatalog::put(const Webhook& webhook) {
   Status s = store_.putWebhook(webhook);
   if (!s.isOk()) return s;
   auto entry = std::make_shared<Entry>(Entry{webhook, scope.value()});
-  if (created) entries.push_back(entry); else *same = entry;
+  if (created)
+    entries.push_back(entry);
+  else
+    *same = entry;
   publish(webhook.registry, std::move(entries));
   return created;
 }

@@ -68,10 +68,16 @@ void reverseScan(leveldb::DB& db, const std::string& prefix, const std::string& 
   std::unique_ptr<leveldb::Iterator> it(db.NewIterator(leveldb::ReadOptions()));
   if (start_before.empty()) {
     it->Seek(prefix + "\xff");
-    if (it->Valid()) it->Prev(); else it->SeekToLast();
+    if (it->Valid())
+      it->Prev();
+    else
+      it->SeekToLast();
   } else {
     it->Seek(prefix + start_before);
-    if (it->Valid()) it->Prev(); else it->SeekToLast();
+    if (it->Valid())
+      it->Prev();
+    else
+      it->SeekToLast();
   }
   for (; it->Valid() && it->key().starts_with(prefix); it->Prev()) {
     if (!fn(it->key(), it->value())) break;
@@ -85,8 +91,8 @@ LeveldbStore::LeveldbStore(std::unique_ptr<const leveldb::FilterPolicy> filter, 
     : filter_(std::move(filter)), db_(db), clock_(clock) {}
 LeveldbStore::~LeveldbStore() = default;
 
-Result<std::unique_ptr<LeveldbStore>> LeveldbStore::open(const std::string& dir,
-                                                         const Clock& clock, leveldb::Env* env) {
+Result<std::unique_ptr<LeveldbStore>> LeveldbStore::open(const std::string& dir, const Clock& clock,
+                                                         leveldb::Env* env) {
   leveldb::Options options;
   options.create_if_missing = true;
   // Most reads look for keys that are not there (a new event id, a digest never seen): a bloom
@@ -176,12 +182,13 @@ Result<size_t> LeveldbStore::appendInbox(const std::string& registry,
   leveldb::WriteBatch batch;
   for (size_t i = 0; i < fresh.size(); ++i) {
     batch.Put(inboxKey(first + i), registry + std::string(1, '\0') + fresh[i]->event_json);
-    batch.Put(dedupeKey(registry, fresh[i]->event_id), pad(static_cast<uint64_t>(clock_.nowMs()), 13));
+    batch.Put(dedupeKey(registry, fresh[i]->event_id),
+              pad(static_cast<uint64_t>(clock_.nowMs()), 13));
   }
   for (const auto& d : dead_letters) {
-    batch.Put("z/" + d.registry + "/" + pad(static_cast<uint64_t>(d.received_ms), 13) + "/" +
-                  d.event_id,
-              records::encode(d));
+    batch.Put(
+        "z/" + d.registry + "/" + pad(static_cast<uint64_t>(d.received_ms), 13) + "/" + d.event_id,
+        records::encode(d));
   }
   Status s = write(batch, true);
   {
@@ -223,9 +230,8 @@ Result<std::vector<InboxEntry>> LeveldbStore::readInbox(uint64_t after_seq, size
   }
   std::vector<InboxEntry> out;
   std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
-  for (it->Seek(inboxKey(after_seq + 1)); it->Valid() && it->key().starts_with("i/") &&
-                                          out.size() < max;
-       it->Next()) {
+  for (it->Seek(inboxKey(after_seq + 1));
+       it->Valid() && it->key().starts_with("i/") && out.size() < max; it->Next()) {
     InboxEntry e;
     e.seq = std::stoull(it->key().ToString().substr(2));
     if (e.seq >= limit) break;

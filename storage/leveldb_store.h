@@ -14,15 +14,15 @@
 //   x/<webhook id>/<event id>           log entry's <ms:13> (find by event id)
 #pragma once
 
+#include <leveldb/db.h>
+#include <leveldb/env.h>
+#include <leveldb/filter_policy.h>
+
 #include <atomic>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
-
-#include <leveldb/db.h>
-#include <leveldb/env.h>
-#include <leveldb/filter_policy.h>
 
 #include "core/clock.h"
 #include "core/store.h"

@@ -74,8 +74,7 @@ Result<Webhook> decodeWebhook(const std::string& data) {
   w.service_uri = getStr(o, "serviceUri");
   for (const auto& pair : *o->getArray("customHeaders")) {
     auto arr = pair.extract<Array::Ptr>();
-    w.custom_headers.emplace_back(arr->getElement<std::string>(0),
-                                  arr->getElement<std::string>(1));
+    w.custom_headers.emplace_back(arr->getElement<std::string>(0), arr->getElement<std::string>(1));
   }
   for (const auto& a : *o->getArray("actions")) w.actions.push_back(a.convert<std::string>());
   w.status = getStr(o, "status");

@@ -70,7 +70,8 @@ std::string payloadJson(const AcrEvent& e) {
         w.text("version", t.version);
         if (t.tags) {
           std::string tags = "[";
-          for (size_t i = 0; i < t.tags->size(); ++i) tags += (i ? "," : "") + Poco::toJSON((*t.tags)[i]);
+          for (size_t i = 0; i < t.tags->size(); ++i)
+            tags += (i ? "," : "") + Poco::toJSON((*t.tags)[i]);
           w.raw("tags", tags + "]");
         }
       }
@@ -137,9 +138,8 @@ std::string maskUri(const std::string& uri) {
     Poco::URI parsed(uri);
     std::string out = parsed.getScheme() + "://";
     if (!parsed.getUserInfo().empty()) out += "******@";
-    out += parsed.getAuthority().substr(parsed.getUserInfo().empty()
-                                            ? 0
-                                            : parsed.getUserInfo().size() + 1);
+    out += parsed.getAuthority().substr(
+        parsed.getUserInfo().empty() ? 0 : parsed.getUserInfo().size() + 1);
     out += parsed.getPath();
     if (!parsed.getRawQuery().empty()) out += "?******";
     return out;

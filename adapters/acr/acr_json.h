@@ -26,7 +26,7 @@ struct ResponseRecord {
 // What one attempt sent and got, as the delivery log shows it.
 struct AttemptRecord {
   std::string event_id;
-  std::string payload;   // the ACR JSON that was sent
+  std::string payload;      // the ACR JSON that was sent
   Headers request_headers;  // as sent, custom header values already masked
   std::string request_uri;  // as shown in the log (see maskUri)
   std::optional<ResponseRecord> response;

@@ -51,30 +51,44 @@ class EnvelopeScanner : public Poco::JSON::Handler {
     switch (parent.role) {
       case Role::kEvent: {
         UpstreamEvent& e = current();
-        if (k == "id") e.id = v;
-        else if (k == "action") e.action = v;
-        else if (k == "timestamp") e.timestamp = v;
+        if (k == "id")
+          e.id = v;
+        else if (k == "action")
+          e.action = v;
+        else if (k == "timestamp")
+          e.timestamp = v;
         break;
       }
       case Role::kTarget: {
         UpstreamEvent& e = current();
-        if (k == "mediaType") e.media_type = v;
-        else if (k == "digest") e.digest = v;
-        else if (k == "repository") e.repository = v;
-        else if (k == "url") e.url = v;
-        else if (k == "tag") e.tag = v;
+        if (k == "mediaType")
+          e.media_type = v;
+        else if (k == "digest")
+          e.digest = v;
+        else if (k == "repository")
+          e.repository = v;
+        else if (k == "url")
+          e.url = v;
+        else if (k == "tag")
+          e.tag = v;
         break;
       }
       case Role::kReference:
-        if (k == "mediaType") current().references.back().media_type = v;
-        else if (k == "digest") current().references.back().digest = v;
+        if (k == "mediaType")
+          current().references.back().media_type = v;
+        else if (k == "digest")
+          current().references.back().digest = v;
         break;
       case Role::kRequest: {
         UpstreamEvent& e = current();
-        if (k == "id") e.request_id = v;
-        else if (k == "host") e.request_host = v;
-        else if (k == "method") e.request_method = v;
-        else if (k == "useragent") e.request_useragent = v;
+        if (k == "id")
+          e.request_id = v;
+        else if (k == "host")
+          e.request_host = v;
+        else if (k == "method")
+          e.request_method = v;
+        else if (k == "useragent")
+          e.request_useragent = v;
         break;
       }
       case Role::kSource:
@@ -86,7 +100,17 @@ class EnvelopeScanner : public Poco::JSON::Handler {
   }
 
  private:
-  enum class Role { kOther, kRoot, kEvents, kEvent, kTarget, kReferences, kReference, kRequest, kSource };
+  enum class Role {
+    kOther,
+    kRoot,
+    kEvents,
+    kEvent,
+    kTarget,
+    kReferences,
+    kReference,
+    kRequest,
+    kSource
+  };
   struct Frame {
     Role role;
     std::string key;
@@ -136,7 +160,8 @@ class EnvelopeScanner : public Poco::JSON::Handler {
     const Frame& parent = stack_.back();
     if (parent.role == Role::kTarget && parent.key == "size") current().size = v;
     if (parent.role == Role::kTarget && parent.key == "length") current().length = v;
-    if (parent.role == Role::kReference && parent.key == "size") current().references.back().size = v;
+    if (parent.role == Role::kReference && parent.key == "size")
+      current().references.back().size = v;
   }
 
   // A scalar directly in the events array is an event too (an unusable one).
@@ -188,8 +213,10 @@ std::string withoutWhitespace(const std::string& json) {
     const char c = json[i];
     if (in_string) {
       out += c;
-      if (c == '\\' && i + 1 < json.size()) out += json[++i];
-      else if (c == '"') in_string = false;
+      if (c == '\\' && i + 1 < json.size())
+        out += json[++i];
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
       out += c;
@@ -245,8 +272,8 @@ Result<std::vector<EnvelopeEvent>> parseEnvelope(const std::string& body) {
 Result<UpstreamEvent> parseEvent(const std::string& json, const std::string& registry) {
   auto scanned = scan(json);
   if (!scanned.isOk()) {
-    return Status::invalid("InvalidEvent", "event", "stored event is not JSON: " +
-                                                        scanned.status().message());
+    return Status::invalid("InvalidEvent", "event",
+                           "stored event is not JSON: " + scanned.status().message());
   }
   auto& events = scanned.value()->events();
   if (events.size() != 1) {

@@ -11,10 +11,10 @@
 namespace reghook::distribution {
 
 struct EnvelopeEvent {
-  std::string id;       // upstream id (a content hash when the event has none)
-  std::string json;     // a one-event envelope holding it, compact: what the inbox stores
+  std::string id;           // upstream id (a content hash when the event has none)
+  std::string json;         // a one-event envelope holding it, compact: what the inbox stores
   std::string instance_id;  // source.instanceID: changes when the registry restarts
-  std::string problem;  // non-empty when reghook cannot use the event (it goes to dead letters)
+  std::string problem;      // non-empty when reghook cannot use the event (it goes to dead letters)
 };
 
 // kInvalid when the body is not JSON or not an envelope; the message says which, for a person.

@@ -10,8 +10,7 @@ namespace {
 const char kHelmConfig[] = "application/vnd.cncf.helm.config.v1+json";
 
 bool isBlob(const UpstreamEvent& e) {
-  return e.media_type == "application/octet-stream" ||
-         e.url.find("/blobs/") != std::string::npos;
+  return e.media_type == "application/octet-stream" || e.url.find("/blobs/") != std::string::npos;
 }
 
 bool isManifest(const UpstreamEvent& e) {
@@ -87,16 +86,23 @@ void Normalizer::committed() {
 }
 
 void Normalizer::record(Normalized& out, IndexChange c) {
-  const std::string key = overlayKey(c.registry, c.repository,
-                                     c.kind == IndexChange::Kind::kPutTag ||
-                                             c.kind == IndexChange::Kind::kDeleteTag
-                                         ? c.tag
-                                         : c.digest);
+  const std::string key = overlayKey(
+      c.registry, c.repository,
+      c.kind == IndexChange::Kind::kPutTag || c.kind == IndexChange::Kind::kDeleteTag ? c.tag
+                                                                                      : c.digest);
   switch (c.kind) {
-    case IndexChange::Kind::kPutDigest: digests_[key] = c.info; break;
-    case IndexChange::Kind::kDeleteDigest: digests_[key] = std::nullopt; break;
-    case IndexChange::Kind::kPutTag: tags_[key] = c.digest; break;
-    case IndexChange::Kind::kDeleteTag: tags_[key] = std::nullopt; break;
+    case IndexChange::Kind::kPutDigest:
+      digests_[key] = c.info;
+      break;
+    case IndexChange::Kind::kDeleteDigest:
+      digests_[key] = std::nullopt;
+      break;
+    case IndexChange::Kind::kPutTag:
+      tags_[key] = c.digest;
+      break;
+    case IndexChange::Kind::kDeleteTag:
+      tags_[key] = std::nullopt;
+      break;
   }
   out.changes.push_back(std::move(c));
 }
@@ -124,7 +130,10 @@ Result<std::vector<std::pair<std::string, DigestInfo>>> Normalizer::digestsOf(
   for (auto it = digests_.lower_bound(prefix);
        it != digests_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
     const std::string digest = it->first.substr(prefix.size());
-    if (it->second) merged[digest] = *it->second; else merged.erase(digest);
+    if (it->second)
+      merged[digest] = *it->second;
+    else
+      merged.erase(digest);
   }
   return std::vector<std::pair<std::string, DigestInfo>>(merged.begin(), merged.end());
 }
@@ -137,9 +146,12 @@ Result<Normalized> Normalizer::normalize(const std::vector<UpstreamEvent>& group
   if (e.action == "mount") {
     out.dropped.push_back("mount");
   } else if (e.action == "push") {
-    if (isBlob(e)) out.dropped.push_back("blob");
-    else if (!isManifest(e)) out.dropped.push_back("unknown_media_type");
-    else status = push(e, out);
+    if (isBlob(e))
+      out.dropped.push_back("blob");
+    else if (!isManifest(e))
+      out.dropped.push_back("unknown_media_type");
+    else
+      status = push(e, out);
   } else if (e.action == "pull") {
     if (isBlob(e)) {
       out.dropped.push_back("blob");
@@ -149,8 +161,8 @@ Result<Normalized> Normalizer::normalize(const std::vector<UpstreamEvent>& group
       out.dropped.push_back("unknown_media_type");
     } else {
       AcrEvent a = baseEvent(e, "pull");
-      a.target = AcrTarget{e.media_type, e.size, e.digest, e.length, e.repository, e.tag,
-                           "", "", std::nullopt};
+      a.target = AcrTarget{e.media_type, e.size, e.digest, e.length,    e.repository,
+                           e.tag,        "",     "",       std::nullopt};
       out.events.push_back(std::move(a));
     }
   } else if (isDigestDelete(e)) {
@@ -167,8 +179,8 @@ Result<Normalized> Normalizer::normalize(const std::vector<UpstreamEvent>& group
 Status Normalizer::push(const UpstreamEvent& e, Normalized& out) {
   const bool chart = isChart(e);
   AcrEvent a = baseEvent(e, "push");
-  a.target = AcrTarget{e.media_type, e.size, e.digest, e.length, e.repository, e.tag,
-                       "", "", std::nullopt};
+  a.target = AcrTarget{e.media_type, e.size, e.digest, e.length,    e.repository,
+                       e.tag,        "",     "",       std::nullopt};
   out.events.push_back(a);
   if (chart) {
     AcrEvent c = baseEvent(e, "chart_push");
@@ -194,8 +206,7 @@ Status Normalizer::push(const UpstreamEvent& e, Normalized& out) {
       if (old.value()) {
         DigestInfo old_info = *old.value();
         removeTag(old_info.tags, e.tag);
-        record(out, 
-            change(IndexChange::Kind::kPutDigest, e, *previous.value(), "", old_info));
+        record(out, change(IndexChange::Kind::kPutDigest, e, *previous.value(), "", old_info));
       }
     }
     addUnique(info.tags, e.tag);

@@ -18,8 +18,10 @@ Result<AddressGuard::Range> parseRange(const std::string& text) {
   const size_t slash = text.find('/');
   Poco::Net::IPAddress address;
   if (!Poco::Net::IPAddress::tryParse(text.substr(0, slash), address)) {
-    return Status::invalid("InvalidNetwork", "", "'" + text + "' is not a CIDR range such as "
-                           "10.0.0.0/8 or fd00::/8");
+    return Status::invalid("InvalidNetwork", "",
+                           "'" + text +
+                               "' is not a CIDR range such as "
+                               "10.0.0.0/8 or fd00::/8");
   }
   AddressGuard::Range r;
   r.text = text;
@@ -33,8 +35,11 @@ Result<AddressGuard::Range> parseRange(const std::string& text) {
       r.prefix = -1;
     }
     if (r.prefix < 0 || r.prefix > max_prefix) {
-      return Status::invalid("InvalidNetwork", "", "'" + text + "' has a prefix length out of "
-                             "range 0.." + std::to_string(max_prefix));
+      return Status::invalid("InvalidNetwork", "",
+                             "'" + text +
+                                 "' has a prefix length out of "
+                                 "range 0.." +
+                                 std::to_string(max_prefix));
     }
   }
   return r;
@@ -78,8 +83,8 @@ Status AddressGuard::check(const Poco::Net::IPAddress& address) const {
   for (const auto& r : deny_) {
     if (contains(r, bytes)) {
       return Status::invalid("AddressDenied", "serviceUri",
-                             "address " + address.toString() + " is in the denied range " +
-                                 r.text + " (delivery.denyNetworks / allowNetworks)");
+                             "address " + address.toString() + " is in the denied range " + r.text +
+                                 " (delivery.denyNetworks / allowNetworks)");
     }
   }
   return Status::ok();

@@ -8,7 +8,9 @@
 
 #include "core/status.h"
 
-namespace Poco::Net { class IPAddress; }
+namespace Poco::Net {
+class IPAddress;
+}
 
 namespace reghook::http {
 

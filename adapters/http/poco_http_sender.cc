@@ -56,8 +56,8 @@ std::optional<int64_t> parseRetryAfter(const std::string& value) {
   try {
     int tzd = 0;
     Poco::DateTime when = Poco::DateTimeParser::parse(value, tzd);
-    const int64_t delta = (when.timestamp().epochMicroseconds() -
-                           Poco::Timestamp().epochMicroseconds()) / 1000;
+    const int64_t delta =
+        (when.timestamp().epochMicroseconds() - Poco::Timestamp().epochMicroseconds()) / 1000;
     return delta > 0 ? delta : 0;
   } catch (const Poco::Exception&) {
     return std::nullopt;
@@ -90,7 +90,8 @@ std::unique_ptr<HTTPClientSession> PocoHttpSender::takeIdle(const std::string& k
 void PocoHttpSender::putIdle(const std::string& key, std::unique_ptr<HTTPClientSession> session) {
   std::lock_guard<std::mutex> lock(mutex_);
   auto& list = idle_[key];
-  if (list.size() < kMaxIdlePerHost) list.push_back({std::move(session), std::chrono::steady_clock::now()});
+  if (list.size() < kMaxIdlePerHost)
+    list.push_back({std::move(session), std::chrono::steady_clock::now()});
 }
 
 std::unique_ptr<HTTPClientSession> PocoHttpSender::connect(const Target& target, int timeout_ms,
@@ -161,8 +162,8 @@ SendResult PocoHttpSender::send(const OutgoingRequest& request) {
     result.error = "invalid URI: " + e.displayText();
     return finish();
   }
-  target.key = (target.https ? "https://" : "http://") + target.host + ":" +
-               std::to_string(target.port);
+  target.key =
+      (target.https ? "https://" : "http://") + target.host + ":" + std::to_string(target.port);
 
   for (int round = 0; round < 2; ++round) {
     std::unique_ptr<HTTPClientSession> session = round == 0 ? takeIdle(target.key) : nullptr;

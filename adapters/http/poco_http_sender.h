@@ -3,15 +3,15 @@
 // the AddressGuard, verifies certificates and host names. Thread-safe.
 #pragma once
 
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPClientSession.h>
+
 #include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <Poco/Net/Context.h>
-#include <Poco/Net/HTTPClientSession.h>
 
 #include "adapters/http/address_guard.h"
 #include "core/clock.h"

@@ -10,7 +10,8 @@ TEST(AcrJson, PingHasOnlyIdTimestampAction) {
   e.id = "x";
   e.timestamp = "2026-11-25T13:45:42.650682042Z";
   e.action = "ping";
-  EXPECT_EQ(payloadJson(e), R"({"id":"x","timestamp":"2026-11-25T13:45:42.650682042Z","action":"ping"})");
+  EXPECT_EQ(payloadJson(e),
+            R"({"id":"x","timestamp":"2026-11-25T13:45:42.650682042Z","action":"ping"})");
 }
 
 TEST(AcrJson, ChartPushCarriesNameAndVersionInOrder) {
@@ -28,9 +29,10 @@ TEST(AcrJson, ChartPushCarriesNameAndVersionInOrder) {
   t.name = "app";
   t.version = "1.0";
   e.target = t;
-  EXPECT_EQ(payloadJson(e),
-            R"({"id":"i","timestamp":"t","action":"chart_push","target":{"mediaType":"m","size":5,)"
-            R"("digest":"d","length":5,"repository":"charts/app","tag":"1.0","name":"app","version":"1.0"}})");
+  EXPECT_EQ(
+      payloadJson(e),
+      R"({"id":"i","timestamp":"t","action":"chart_push","target":{"mediaType":"m","size":5,)"
+      R"("digest":"d","length":5,"repository":"charts/app","tag":"1.0","name":"app","version":"1.0"}})");
 }
 
 TEST(AcrJson, LogEntryMasksNothingItselfAndCutsTheResponseBody) {
@@ -46,7 +48,10 @@ TEST(AcrJson, LogEntryMasksNothingItselfAndCutsTheResponseBody) {
   r.duration_ms = 12;
   r.action = "ping";
   const std::string json = logEntryJson(r);
-  EXPECT_EQ(json.find("{\"id\":\"e1\",\"eventRequestMessage\":{\"content\":{\"id\":\"e1\",\"timestamp\":\"t\",\"action\":\"ping\"},"), 0u) << json;
+  EXPECT_EQ(json.find("{\"id\":\"e1\",\"eventRequestMessage\":{\"content\":{\"id\":\"e1\","
+                      "\"timestamp\":\"t\",\"action\":\"ping\"},"),
+            0u)
+      << json;
   EXPECT_NE(json.find(std::string(4096, 'a') + "\""), std::string::npos);
   EXPECT_EQ(json.find(std::string(4097, 'a')), std::string::npos);
   EXPECT_NE(json.find("\"statusCode\":\"200\""), std::string::npos);

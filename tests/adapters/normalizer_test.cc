@@ -62,7 +62,9 @@ TEST_F(NormalizerTest, TaggedManifestPushBecomesAcrPushExactly) {
             "{\"id\":\"" + id +
                 "\",\"timestamp\":\"2026-11-25T13:45:42.650682042Z\",\"action\":\"push\","
                 "\"target\":{\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\","
-                "\"size\":401,\"digest\":\"" + kDigest + "\",\"length\":401,"
+                "\"size\":401,\"digest\":\"" +
+                kDigest +
+                "\",\"length\":401,"
                 "\"repository\":\"hello-world\",\"tag\":\"v1\"},"
                 "\"request\":{\"id\":\"c7249456-511e-4f45-b82e-60bde75b2826\","
                 "\"host\":\"127.0.0.1:5098\",\"method\":\"PUT\",\"useragent\":\"skopeo/1.9.3\"}}");
@@ -79,7 +81,10 @@ TEST_F(NormalizerTest, EventIdIsStableAcrossReplays) {
 }
 
 TEST_F(NormalizerTest, BlobAndMountEventsAreDropped) {
-  struct Case { const char* file; const char* reason; };
+  struct Case {
+    const char* file;
+    const char* reason;
+  };
   for (const Case& c : {Case{"distribution-2.8.2/01-push-blob-layer.json", "blob"},
                         Case{"distribution-2.8.2/02-push-blob-config.json", "blob"},
                         Case{"distribution-2.8.2/05-pull-blob-get-layer.json", "blob"},
@@ -115,12 +120,17 @@ TEST_F(NormalizerTest, DigestPushesHaveNoTag) {
 }
 
 TEST_F(NormalizerTest, IndexesAndManifestListsArePushes) {
-  struct Case { const char* file; const char* media_type; const char* tag; };
-  for (const Case& c :
-       {Case{"distribution-2.8.2/18-push-index-tagged.json", "application/vnd.oci.image.index.v1+json", "1.0"},
-        Case{"distribution-2.8.2-auth/23-push-oci-index-tag-latest.json", "application/vnd.oci.image.index.v1+json", "latest"},
-        Case{"distribution-2.8.2-auth/35-push-docker-manifest-list-tag.json",
-             "application/vnd.docker.distribution.manifest.list.v2+json", "1.0"}}) {
+  struct Case {
+    const char* file;
+    const char* media_type;
+    const char* tag;
+  };
+  for (const Case& c : {Case{"distribution-2.8.2/18-push-index-tagged.json",
+                             "application/vnd.oci.image.index.v1+json", "1.0"},
+                        Case{"distribution-2.8.2-auth/23-push-oci-index-tag-latest.json",
+                             "application/vnd.oci.image.index.v1+json", "latest"},
+                        Case{"distribution-2.8.2-auth/35-push-docker-manifest-list-tag.json",
+                             "application/vnd.docker.distribution.manifest.list.v2+json", "1.0"}}) {
     auto out = runFixture(c.file);
     ASSERT_EQ(out.events.size(), 1u) << c.file;
     EXPECT_EQ(out.events[0].target->media_type, c.media_type);
@@ -179,7 +189,8 @@ TEST_F(NormalizerTest, ATagThatMovesLeavesTheOldDigest) {
 }
 
 TEST_F(NormalizerTest, HelmChartPushAndDeleteAlsoGiveChartEvents) {
-  std::string text = testing::fixture("distribution-2.8.2-auth/04-push-manifest-oci-tag-v1-with-references.json");
+  std::string text =
+      testing::fixture("distribution-2.8.2-auth/04-push-manifest-oci-tag-v1-with-references.json");
   const std::string from = "application/vnd.oci.image.config.v1+json";
   text.replace(text.find(from), from.size(), "application/vnd.cncf.helm.config.v1+json");
   auto push = run({eventFromJson(text)});
@@ -207,8 +218,9 @@ std::string v3Event(const std::string& id, const std::string& target) {
 
 TEST_F(NormalizerTest, Registry3DeleteShapesUseValuesNotKeys) {
   runFixture("distribution-2.8.2/03-push-manifest-v1.json");
-  auto out = run({eventFromJson(v3Event("d1", std::string(R"({"mediaType":"","size":0,"digest":")") +
-                                                  kDigest + R"(","repository":"hello-world"})"))});
+  auto out =
+      run({eventFromJson(v3Event("d1", std::string(R"({"mediaType":"","size":0,"digest":")") +
+                                           kDigest + R"(","repository":"hello-world"})"))});
   ASSERT_EQ(out.events.size(), 1u);
   const std::string json = acr::payloadJson(out.events[0]);
   EXPECT_NE(json.find(std::string("\"mediaType\":\"") + kOci), std::string::npos) << json;
@@ -219,7 +231,8 @@ TEST_F(NormalizerTest, Registry3DeleteShapesUseValuesNotKeys) {
 TEST_F(NormalizerTest, Registry3LoneTagDeleteUpdatesTheIndexOnly) {
   runFixture("distribution-2.8.2/03-push-manifest-v1.json");
   runFixture("distribution-2.8.2/09-push-manifest-latest.json");
-  auto out = run({eventFromJson(v3Event("t1", R"({"mediaType":"","size":0,"digest":"","repository":"hello-world","tag":"v1"})"))});
+  auto out = run({eventFromJson(v3Event(
+      "t1", R"({"mediaType":"","size":0,"digest":"","repository":"hello-world","tag":"v1"})"))});
   EXPECT_TRUE(out.events.empty());
   EXPECT_EQ(out.dropped, std::vector<std::string>{"tag_delete"});
   auto info = store_->getDigest("myregistry", "hello-world", kDigest).value();
@@ -230,16 +243,18 @@ TEST_F(NormalizerTest, Registry3RepositoryDeleteGivesOneDeletePerKnownManifest) 
   runFixture("distribution-2.8.2/03-push-manifest-v1.json");
   runFixture("distribution-2.8.2/17-push-manifest-child-untagged.json");  // multi/arch
   runFixture("distribution-2.8.2/18-push-index-tagged.json");             // multi/arch:1.0
-  auto out = run({eventFromJson(v3Event("r1", R"({"mediaType":"","size":0,"digest":"","repository":"multi/arch"})"))});
+  auto out = run({eventFromJson(
+      v3Event("r1", R"({"mediaType":"","size":0,"digest":"","repository":"multi/arch"})"))});
   ASSERT_EQ(out.events.size(), 2u);
   for (const auto& e : out.events) EXPECT_EQ(e.action, "delete");
   EXPECT_NE(out.events[0].id, out.events[1].id);
   EXPECT_TRUE(store_->digestsOf("myregistry", "multi/arch").value().empty());
   auto unknown = run({eventFromJson(v3Event("r2", R"({"repository":"never/seen"})"))});
   ASSERT_EQ(unknown.events.size(), 1u);
-  EXPECT_EQ(acr::payloadJson(unknown.events[0]).find("\"target\":{\"repository\":\"never/seen\"}") !=
-                std::string::npos,
-            true);
+  EXPECT_EQ(
+      acr::payloadJson(unknown.events[0]).find("\"target\":{\"repository\":\"never/seen\"}") !=
+          std::string::npos,
+      true);
 }
 
 }  // namespace

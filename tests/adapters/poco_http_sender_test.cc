@@ -116,9 +116,10 @@ class HttpsTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new std::string(reghook::testing::tempDir("certs"));
-    const std::string cmd = "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
-                            "-addext subjectAltName=DNS:localhost -keyout " + *dir_ + "/key.pem -out " +
-                            *dir_ + "/cert.pem >/dev/null 2>&1";
+    const std::string cmd =
+        "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
+        "-addext subjectAltName=DNS:localhost -keyout " +
+        *dir_ + "/key.pem -out " + *dir_ + "/cert.pem >/dev/null 2>&1";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << "openssl is needed for this test";
   }
   Poco::Net::Context::Ptr serverContext() {
@@ -132,7 +133,8 @@ std::string* HttpsTest::dir_ = nullptr;
 
 TEST_F(HttpsTest, VerifiesTheCertificateAgainstTheConfiguredCaFile) {
   LoopbackReceiver receiver(serverContext());
-  PocoHttpSender trusting(AddressGuard::create({}, {}).value(), *dir_ + "/cert.pem", "reghook/test");
+  PocoHttpSender trusting(AddressGuard::create({}, {}).value(), *dir_ + "/cert.pem",
+                          "reghook/test");
   SendResult ok = trusting.send(post(receiver.url("/hook", "localhost")));
   ASSERT_TRUE(ok.answered) << ok.error;
   EXPECT_EQ(ok.status_code, 200);
@@ -150,8 +152,10 @@ TEST_F(HttpsTest, RefusesAnUntrustedCertificate) {
 
 TEST_F(HttpsTest, RefusesAHostNameTheCertificateDoesNotName) {
   LoopbackReceiver receiver(serverContext());
-  PocoHttpSender trusting(AddressGuard::create({}, {}).value(), *dir_ + "/cert.pem", "reghook/test");
-  SendResult r = trusting.send(post(receiver.url("/hook", "127.0.0.1")));  // cert names localhost only
+  PocoHttpSender trusting(AddressGuard::create({}, {}).value(), *dir_ + "/cert.pem",
+                          "reghook/test");
+  SendResult r =
+      trusting.send(post(receiver.url("/hook", "127.0.0.1")));  // cert names localhost only
   EXPECT_FALSE(r.answered);
   EXPECT_TRUE(receiver.requests().empty());
 }

@@ -35,26 +35,51 @@ TEST_P(WebhookValidationTest, RejectsWithCodeAndTarget) {
 INSTANTIATE_TEST_SUITE_P(
     Rules, WebhookValidationTest,
     ::testing::Values(
-        InvalidCase{"short name", [](Webhook& w) { w.name = "abcd"; }, "InvalidWebhookName", "name"},
-        InvalidCase{"dash in name", [](Webhook& w) { w.name = "my-hook"; }, "InvalidWebhookName", "name"},
-        InvalidCase{"long name", [](Webhook& w) { w.name = std::string(51, 'a'); }, "InvalidWebhookName", "name"},
-        InvalidCase{"no uri", [](Webhook& w) { w.service_uri = ""; }, "InvalidServiceUri", "serviceUri"},
-        InvalidCase{"ftp uri", [](Webhook& w) { w.service_uri = "ftp://x/y"; }, "InvalidServiceUri", "serviceUri"},
-        InvalidCase{"relative uri", [](Webhook& w) { w.service_uri = "/hook"; }, "InvalidServiceUri", "serviceUri"},
-        InvalidCase{"space in uri", [](Webhook& w) { w.service_uri = "http://a b/"; }, "InvalidServiceUri", "serviceUri"},
-        InvalidCase{"header name", [](Webhook& w) { w.custom_headers = {{"Bad Name", "v"}}; }, "InvalidCustomHeader", "customHeaders"},
-        InvalidCase{"header CRLF", [](Webhook& w) { w.custom_headers = {{"X-A", "v\r\nX-B: 1"}}; }, "InvalidCustomHeader", "customHeaders"},
+        InvalidCase{"short name", [](Webhook& w) { w.name = "abcd"; }, "InvalidWebhookName",
+                    "name"},
+        InvalidCase{"dash in name", [](Webhook& w) { w.name = "my-hook"; }, "InvalidWebhookName",
+                    "name"},
+        InvalidCase{"long name", [](Webhook& w) { w.name = std::string(51, 'a'); },
+                    "InvalidWebhookName", "name"},
+        InvalidCase{"no uri", [](Webhook& w) { w.service_uri = ""; }, "InvalidServiceUri",
+                    "serviceUri"},
+        InvalidCase{"ftp uri", [](Webhook& w) { w.service_uri = "ftp://x/y"; }, "InvalidServiceUri",
+                    "serviceUri"},
+        InvalidCase{"relative uri", [](Webhook& w) { w.service_uri = "/hook"; },
+                    "InvalidServiceUri", "serviceUri"},
+        InvalidCase{"space in uri", [](Webhook& w) { w.service_uri = "http://a b/"; },
+                    "InvalidServiceUri", "serviceUri"},
+        InvalidCase{"header name",
+                    [](Webhook& w) {
+                      w.custom_headers = {{"Bad Name", "v"}};
+                    },
+                    "InvalidCustomHeader", "customHeaders"},
+        InvalidCase{"header CRLF",
+                    [](Webhook& w) {
+                      w.custom_headers = {{"X-A", "v\r\nX-B: 1"}};
+                    },
+                    "InvalidCustomHeader", "customHeaders"},
         InvalidCase{"no actions", [](Webhook& w) { w.actions = {}; }, "InvalidActions", "actions"},
-        InvalidCase{"bad action", [](Webhook& w) { w.actions = {"push", "pushh"}; }, "InvalidActions", "actions"},
+        InvalidCase{"bad action",
+                    [](Webhook& w) {
+                      w.actions = {"push", "pushh"};
+                    },
+                    "InvalidActions", "actions"},
         InvalidCase{"status", [](Webhook& w) { w.status = "on"; }, "InvalidStatus", "status"},
-        InvalidCase{"timeout 0", [](Webhook& w) { w.timeout_seconds = 0; }, "InvalidTimeout", "timeoutSeconds"},
-        InvalidCase{"timeout 61", [](Webhook& w) { w.timeout_seconds = 61; }, "InvalidTimeout", "timeoutSeconds"},
-        InvalidCase{"secret prefix", [](Webhook& w) { w.signing_secret = "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"; }, "InvalidSigningSecret", "signingSecret"},
-        InvalidCase{"secret short", [](Webhook& w) { w.signing_secret = "whsec_c2hvcnQ="; }, "InvalidSigningSecret", "signingSecret"},
+        InvalidCase{"timeout 0", [](Webhook& w) { w.timeout_seconds = 0; }, "InvalidTimeout",
+                    "timeoutSeconds"},
+        InvalidCase{"timeout 61", [](Webhook& w) { w.timeout_seconds = 61; }, "InvalidTimeout",
+                    "timeoutSeconds"},
+        InvalidCase{"secret prefix",
+                    [](Webhook& w) { w.signing_secret = "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"; },
+                    "InvalidSigningSecret", "signingSecret"},
+        InvalidCase{"secret short", [](Webhook& w) { w.signing_secret = "whsec_c2hvcnQ="; },
+                    "InvalidSigningSecret", "signingSecret"},
         InvalidCase{"scope", [](Webhook& w) { w.scope = "Bad:Scope"; }, "InvalidScope", "scope"}),
     [](const auto& info) {
       std::string n = info.param.label;
-      for (char& c : n) if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+      for (char& c : n)
+        if (!isalnum(static_cast<unsigned char>(c))) c = '_';
       return n;
     });
 

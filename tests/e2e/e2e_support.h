@@ -68,14 +68,22 @@ class RegistryProcess {
     writeFile(dir + "/registry.yml",
               "version: 0.1\n"
               "log:\n  level: warn\n"
-              "storage:\n  filesystem:\n    rootdirectory: " + dir + "/registry-data\n"
-              "  delete:\n    enabled: true\n"
-              "http:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n"
-              "notifications:\n  events:\n    includereferences: true\n  endpoints:\n"
-              "    - name: reghook\n      url: " + notify_url + "\n"
-              "      headers:\n        Authorization: [Bearer " + token + "]\n"
-              "      timeout: 1s\n      threshold: 5\n      backoff: 200ms\n"
-              "      ignoredmediatypes: [application/octet-stream]\n");
+              "storage:\n  filesystem:\n    rootdirectory: " +
+                  dir +
+                  "/registry-data\n"
+                  "  delete:\n    enabled: true\n"
+                  "http:\n  addr: 127.0.0.1:" +
+                  std::to_string(port_) +
+                  "\n"
+                  "notifications:\n  events:\n    includereferences: true\n  endpoints:\n"
+                  "    - name: reghook\n      url: " +
+                  notify_url +
+                  "\n"
+                  "      headers:\n        Authorization: [Bearer " +
+                  token +
+                  "]\n"
+                  "      timeout: 1s\n      threshold: 5\n      backoff: 200ms\n"
+                  "      ignoredmediatypes: [application/octet-stream]\n");
     process_.start("docker-registry serve " + dir + "/registry.yml", dir + "/registry.log");
     if (!eventually([&] { return reachable(port_, "/v2/"); }, 20000)) {
       throw std::runtime_error("docker-registry did not start; see " + dir + "/registry.log");
@@ -109,7 +117,8 @@ class ReghookProcess {
   void kill9() { process_.kill(SIGKILL); }
   void terminate() { process_.kill(SIGTERM); }
   uint16_t port() const { return port_; }
-  HttpReply admin(const std::string& method, const std::string& path, const std::string& body = "") {
+  HttpReply admin(const std::string& method, const std::string& path,
+                  const std::string& body = "") {
     return httpCall(port_, method, "/v1/registries/myregistry" + path, body, "admin-token");
   }
 
@@ -120,10 +129,11 @@ class ReghookProcess {
 };
 
 // Writes an OCI layout with the project's script (the same one the quick start uses).
-inline std::string makeImage(const std::string& dir, const std::string& tag, const std::string& text,
-                             const std::string& extra = "") {
-  const std::string cmd = "python3 " + std::string(REGHOOK_SOURCE_DIR) + "/scripts/make-oci-image.py " +
-                          dir + " --tag " + tag + " --text '" + text + "' " + extra;
+inline std::string makeImage(const std::string& dir, const std::string& tag,
+                             const std::string& text, const std::string& extra = "") {
+  const std::string cmd = "python3 " + std::string(REGHOOK_SOURCE_DIR) +
+                          "/scripts/make-oci-image.py " + dir + " --tag " + tag + " --text '" +
+                          text + "' " + extra;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   char buf[200] = {0};
   size_t n = fread(buf, 1, sizeof buf - 1, pipe);

@@ -22,9 +22,11 @@ Object::Ptr parse(const std::string& text) {
 }
 
 std::string config(const std::string& dir, const std::string& schedule) {
-  return R"({"dataDir":")" + dir + R"(/data","adminToken":"admin-token",)"
+  return R"({"dataDir":")" + dir +
+         R"(/data","adminToken":"admin-token",)"
          R"("registries":[{"name":"myregistry","token":"sink-token"}],)"
-         R"("delivery":{"retrySchedule":)" + schedule + "}}";
+         R"("delivery":{"retrySchedule":)" +
+         schedule + "}}";
 }
 
 struct Delivered {
@@ -69,8 +71,8 @@ class RegistryE2E : public ::testing::Test {
   void createHook(ReghookProcess& reghook, const std::string& name, const std::string& path,
                   const std::string& scope, const std::string& actions) {
     auto reply = reghook.admin("PUT", "/webhooks/" + name,
-                               R"({"serviceUri":")" + receiver_.url(path) + R"(","scope":")" + scope +
-                                   R"(","actions":)" + actions + "}");
+                               R"({"serviceUri":")" + receiver_.url(path) + R"(","scope":")" +
+                                   scope + R"(","actions":)" + actions + "}");
     ASSERT_EQ(reply.status, 201) << reply.body;
   }
   LoopbackReceiver receiver_;
@@ -79,9 +81,10 @@ class RegistryE2E : public ::testing::Test {
 TEST_F(RegistryE2E, PushPullDeleteReachEachWebhookAsAcrEvents) {
   const std::string dir = tempDir("e2e");
   ReghookProcess reghook(dir, config(dir, R"(["0s","100ms","200ms"])"));
-  RegistryProcess registry(
-      dir, "http://127.0.0.1:" + std::to_string(reghook.port()) + "/v1/registries/myregistry/notifications",
-      "sink-token");
+  RegistryProcess registry(dir,
+                           "http://127.0.0.1:" + std::to_string(reghook.port()) +
+                               "/v1/registries/myregistry/notifications",
+                           "sink-token");
   createHook(reghook, "everything", "/all", "", R"(["push","delete"])");
   createHook(reghook, "onlyappv1", "/v1", "e2e/app:v1", R"(["push","delete"])");
   createHook(reghook, "appanytag", "/app", "e2e/app:*", R"(["push"])");
@@ -89,7 +92,8 @@ TEST_F(RegistryE2E, PushPullDeleteReachEachWebhookAsAcrEvents) {
   createHook(reghook, "pullsonly", "/pull", "", R"(["pull"])");
   createHook(reghook, "flakyhook", "/flaky", "e2e/app:v1", R"(["push"])");
   createHook(reghook, "wildcards", "/wild", "e2e/*:1.*", R"(["push","delete"])");
-  createHook(reghook, "barerepo1", "/latest", "e2e/app", R"(["push","delete"])");  // = e2e/app:latest
+  createHook(reghook, "barerepo1", "/latest", "e2e/app",
+             R"(["push","delete"])");  // = e2e/app:latest
   receiver_.script({ScriptedAnswer{500}, ScriptedAnswer{500}, ScriptedAnswer{200}}, "/flaky");
 
   const std::string image = makeImage(dir + "/img", "v1", "e2e image");
@@ -99,8 +103,9 @@ TEST_F(RegistryE2E, PushPullDeleteReachEachWebhookAsAcrEvents) {
   ASSERT_EQ(shell(copy + "oci:" + dir + "/img:v1 " + registry.ref("e2e/app:v1")), 0);
   ASSERT_EQ(shell(copy + "oci:" + dir + "/img:v1 " + registry.ref("e2e/app:v2")), 0);
   ASSERT_EQ(shell(copy + "--all oci:" + dir + "/idx:1.0 " + registry.ref("e2e/multi:1.0")), 0);
-  ASSERT_EQ(shell("skopeo copy --src-tls-verify=false " + registry.ref("e2e/app:v1") + " oci:" + dir +
-                  "/pulled:v1"), 0);
+  ASSERT_EQ(shell("skopeo copy --src-tls-verify=false " + registry.ref("e2e/app:v1") +
+                  " oci:" + dir + "/pulled:v1"),
+            0);
   ASSERT_EQ(shell("skopeo delete --tls-verify=false " + registry.ref("e2e/app:v1")), 0);
 
   ASSERT_TRUE(eventually([&] { return payloads(receiver_, "/all").size() >= 5; }, 20000));
@@ -116,7 +121,8 @@ TEST_F(RegistryE2E, PushPullDeleteReachEachWebhookAsAcrEvents) {
             (std::vector<std::string>{"push e2e/app:v1", "push e2e/app:v2"}));
   EXPECT_EQ(summary(payloads(receiver_, "/multi")),
             (std::vector<std::string>{"push e2e/multi", "push e2e/multi:1.0"}));
-  EXPECT_EQ(summary(payloads(receiver_, "/wild")), (std::vector<std::string>{"push e2e/multi:1.0"}));
+  EXPECT_EQ(summary(payloads(receiver_, "/wild")),
+            (std::vector<std::string>{"push e2e/multi:1.0"}));
   EXPECT_TRUE(payloads(receiver_, "/latest").empty());  // nothing was tagged latest
   for (const auto& p : payloads(receiver_, "/pull")) {
     EXPECT_EQ(p.action, "pull");
@@ -141,7 +147,9 @@ TEST_F(RegistryE2E, PushPullDeleteReachEachWebhookAsAcrEvents) {
     return events->size() == 1 &&
            events->getObject(0)->getValue<std::string>("status") == "delivered";
   }));
-  auto flaky_log = parse(reghook.admin("GET", "/webhooks/flakyhook/events").body)->getArray("value")->getObject(0);
+  auto flaky_log = parse(reghook.admin("GET", "/webhooks/flakyhook/events").body)
+                       ->getArray("value")
+                       ->getObject(0);
   EXPECT_EQ(flaky_log->getValue<int>("attempts"), 3);
 
   auto all_log = parse(reghook.admin("GET", "/webhooks/everything/events").body)->getArray("value");
@@ -155,41 +163,52 @@ TEST_F(RegistryE2E, PushPullDeleteReachEachWebhookAsAcrEvents) {
 TEST_F(RegistryE2E, KillNineWhileTheRegistrySendsLosesNothing) {
   const std::string dir = tempDir("e2e-kill");
   ReghookProcess reghook(dir, config(dir, R"(["0s","300ms","300ms","300ms","300ms","300ms"])"));
-  RegistryProcess registry(
-      dir, "http://127.0.0.1:" + std::to_string(reghook.port()) + "/v1/registries/myregistry/notifications",
-      "sink-token");
+  RegistryProcess registry(dir,
+                           "http://127.0.0.1:" + std::to_string(reghook.port()) +
+                               "/v1/registries/myregistry/notifications",
+                           "sink-token");
   createHook(reghook, "everything", "/all", "", R"(["push"])");
   // the receiver fails the first deliveries, so jobs are pending when reghook is killed
   receiver_.script(std::vector<ScriptedAnswer>(4, ScriptedAnswer{503}), "/all");
   const int kImages = 12;
   for (int i = 0; i < kImages; ++i) {
-    makeImage(dir + "/img" + std::to_string(i), "t" + std::to_string(i), "image " + std::to_string(i));
+    makeImage(dir + "/img" + std::to_string(i), "t" + std::to_string(i),
+              "image " + std::to_string(i));
   }
   for (int i = 0; i < kImages; ++i) {
-    if (i == 4) reghook.kill9();     // the registry keeps sending; its sends fail meanwhile
+    if (i == 4) reghook.kill9();  // the registry keeps sending; its sends fail meanwhile
     if (i == 8) reghook.start();
-    ASSERT_EQ(shell("skopeo copy --dest-tls-verify=false oci:" + dir + "/img" + std::to_string(i) +
-                    ":t" + std::to_string(i) + " " + registry.ref("kill/app:t" + std::to_string(i))),
-              0);
+    ASSERT_EQ(
+        shell("skopeo copy --dest-tls-verify=false oci:" + dir + "/img" + std::to_string(i) + ":t" +
+              std::to_string(i) + " " + registry.ref("kill/app:t" + std::to_string(i))),
+        0);
     if (i == 2) {
       ASSERT_TRUE(receiver_.waitFor(2, "/all", 10000));  // deliveries under way
     }
   }
   std::set<std::string> expected;
   for (int i = 0; i < kImages; ++i) expected.insert("push kill/app:t" + std::to_string(i));
-  ASSERT_TRUE(eventually([&] {
-    auto got = summary(payloads(receiver_, "/all"));
-    return std::set<std::string>(got.begin(), got.end()) == expected;
-  }, 60000)) << "receiver got " << payloads(receiver_, "/all").size() << " distinct events";
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto got = summary(payloads(receiver_, "/all"));
+        return std::set<std::string>(got.begin(), got.end()) == expected;
+      },
+      60000))
+      << "receiver got " << payloads(receiver_, "/all").size() << " distinct events";
   // reghook logged each event exactly once, and every one ends delivered
-  ASSERT_TRUE(eventually([&] {
-    auto log = parse(reghook.admin("GET", "/webhooks/everything/events?top=100").body)->getArray("value");
-    if (log->size() != static_cast<size_t>(kImages)) return false;
-    for (const auto& e : *log) {
-      if (e.extract<Object::Ptr>()->getValue<std::string>("status") != "delivered") return false;
-    }
-    return true;
-  }, 30000)) << reghook.admin("GET", "/webhooks/everything/events?top=100").body;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto log = parse(reghook.admin("GET", "/webhooks/everything/events?top=100").body)
+                       ->getArray("value");
+        if (log->size() != static_cast<size_t>(kImages)) return false;
+        for (const auto& e : *log) {
+          if (e.extract<Object::Ptr>()->getValue<std::string>("status") != "delivered")
+            return false;
+        }
+        return true;
+      },
+      30000))
+      << reghook.admin("GET", "/webhooks/everything/events?top=100").body;
   std::set<std::string> ids;
   auto final_log = parse(reghook.admin("GET", "/webhooks/everything/events?top=100").body);
   for (const auto& e : *final_log->getArray("value")) {

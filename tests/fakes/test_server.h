@@ -57,7 +57,6 @@ inline bool eventually(const std::function<bool()>& cond, int timeout_ms = 10000
   return cond();
 }
 
-
 inline Config testConfig(const std::string& data_dir) {
   Config c;
   c.listen_host = "127.0.0.1";
@@ -72,7 +71,8 @@ inline Config testConfig(const std::string& data_dir) {
 class TestServer {
  public:
   explicit TestServer(Config config = testConfig(tempDir("server"))) : config_(std::move(config)) {
-    auto created = Server::create(config_, clock_, std::string(REGHOOK_SOURCE_DIR) + "/plugin/console");
+    auto created =
+        Server::create(config_, clock_, std::string(REGHOOK_SOURCE_DIR) + "/plugin/console");
     if (!created.isOk()) throw std::runtime_error(created.status().message());
     server_ = std::move(created.value());
     Status s = server_->start();
@@ -84,13 +84,14 @@ class TestServer {
   const Config& config() const { return config_; }
   Server& server() { return *server_; }
 
-  HttpReply admin(const std::string& method, const std::string& path, const std::string& body = "") {
+  HttpReply admin(const std::string& method, const std::string& path,
+                  const std::string& body = "") {
     return httpCall(port(), method, "/v1/registries/myregistry" + path, body, config_.admin_token);
   }
   HttpReply notify(const std::string& envelope, const std::string& registry = "myregistry",
                    const std::string& token = "sink-token") {
-    return httpCall(port(), "POST", "/v1/registries/" + registry + "/notifications", envelope, token,
-                    "application/vnd.docker.distribution.events.v1+json");
+    return httpCall(port(), "POST", "/v1/registries/" + registry + "/notifications", envelope,
+                    token, "application/vnd.docker.distribution.events.v1+json");
   }
 
  private:

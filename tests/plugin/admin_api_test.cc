@@ -43,15 +43,16 @@ TEST(AdminApi, CreateReplaceShowListDelete) {
   EXPECT_EQ(w->getValue<int>("timeoutSeconds"), 5);
   EXPECT_FALSE(w->getValue<std::string>("createdAt").empty());
   // secrets are never in ordinary answers
-  for (const auto& body : {created.body, s.admin("GET", "/webhooks/hook1").body,
-                           s.admin("GET", "/webhooks").body}) {
+  for (const auto& body :
+       {created.body, s.admin("GET", "/webhooks/hook1").body, s.admin("GET", "/webhooks").body}) {
     EXPECT_EQ(body.find("code=abc"), std::string::npos) << body;
     EXPECT_EQ(body.find("s3cr3t"), std::string::npos) << body;
     EXPECT_EQ(body.find("serviceUri"), std::string::npos) << body;
   }
   auto replaced = s.admin("PUT", "/webhooks/hook1", hookBody("https://hooks.example/v2"));
   EXPECT_EQ(replaced.status, 200);
-  EXPECT_EQ(json(replaced.body)->getValue<std::string>("createdAt"), w->getValue<std::string>("createdAt"));
+  EXPECT_EQ(json(replaced.body)->getValue<std::string>("createdAt"),
+            w->getValue<std::string>("createdAt"));
   auto list = json(s.admin("GET", "/webhooks").body);
   EXPECT_EQ(list->getArray("value")->size(), 1u);
   EXPECT_TRUE(list->get("nextLink").isEmpty());
@@ -100,26 +101,40 @@ INSTANTIATE_TEST_SUITE_P(
     Fields, AdminValidationTest,
     ::testing::Values(
         BadBody{R"({"actions":["push"]})", "InvalidServiceUri", "serviceUri"},
-        BadBody{R"({"serviceUri":"ftp://x","actions":["push"]})", "InvalidServiceUri", "serviceUri"},
+        BadBody{R"({"serviceUri":"ftp://x","actions":["push"]})", "InvalidServiceUri",
+                "serviceUri"},
         BadBody{R"({"serviceUri":"http://x/","actions":[]})", "InvalidActions", "actions"},
         BadBody{R"({"serviceUri":"http://x/","actions":["pushh"]})", "InvalidActions", "actions"},
         BadBody{R"({"serviceUri":"http://x/","actions":"push"})", "InvalidRequestBody", "actions"},
-        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"status":"off"})", "InvalidStatus", "status"},
-        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"scope":"UPPER:v1"})", "InvalidScope", "scope"},
-        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"timeoutSeconds":0})", "InvalidTimeout", "timeoutSeconds"},
-        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"timeoutSeconds":"5"})", "InvalidTimeout", "timeoutSeconds"},
-        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"signingSecret":"nope"})", "InvalidSigningSecret", "signingSecret"},
-        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"customHeaders":{"Bad Header":"x"}})", "InvalidCustomHeader", "customHeaders"},
-        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"customHeaders":{"X":"a\r\nB: c"}})", "InvalidCustomHeader", "customHeaders"},
-        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"scopee":""})", "InvalidRequestBody", "scopee"},
-        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"name":"other1"})", "InvalidWebhookName", "name"},
+        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"status":"off"})", "InvalidStatus",
+                "status"},
+        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"scope":"UPPER:v1"})",
+                "InvalidScope", "scope"},
+        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"timeoutSeconds":0})",
+                "InvalidTimeout", "timeoutSeconds"},
+        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"timeoutSeconds":"5"})",
+                "InvalidTimeout", "timeoutSeconds"},
+        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"signingSecret":"nope"})",
+                "InvalidSigningSecret", "signingSecret"},
+        BadBody{
+            R"({"serviceUri":"http://x/","actions":["push"],"customHeaders":{"Bad Header":"x"}})",
+            "InvalidCustomHeader", "customHeaders"},
+        BadBody{
+            R"({"serviceUri":"http://x/","actions":["push"],"customHeaders":{"X":"a\r\nB: c"}})",
+            "InvalidCustomHeader", "customHeaders"},
+        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"scopee":""})",
+                "InvalidRequestBody", "scopee"},
+        BadBody{R"({"serviceUri":"http://x/","actions":["push"],"name":"other1"})",
+                "InvalidWebhookName", "name"},
         BadBody{R"(not json)", "InvalidRequestBody", ""}));
 
 TEST(AdminApi, ListsTheConfiguredRegistries) {
   TestServer s;
   s.admin("PUT", "/webhooks/hook1", hookBody("http://x/"));
   auto reply = httpCall(s.port(), "GET", "/v1/registries", "", "admin-token");
-  EXPECT_EQ(reply.body, R"({"value":[{"name":"myregistry","webhooks":1},{"name":"otherregistry","webhooks":0}]})");
+  EXPECT_EQ(
+      reply.body,
+      R"({"value":[{"name":"myregistry","webhooks":1},{"name":"otherregistry","webhooks":0}]})");
   EXPECT_EQ(httpCall(s.port(), "GET", "/v1/registries").status, 401);
 }
 
@@ -181,15 +196,20 @@ TEST(AdminApi, BadNameIsRejected) {
 
 TEST(AdminApi, EveryCallNeedsTheAdminToken) {
   TestServer s;
-  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
-           {"GET", "/webhooks"}, {"PUT", "/webhooks/hook1"}, {"GET", "/usages"},
-           {"GET", "/deadletters"}, {"POST", "/webhooks/hook1/ping"}}) {
+  for (const auto& [method, path] :
+       std::vector<std::pair<std::string, std::string>>{{"GET", "/webhooks"},
+                                                        {"PUT", "/webhooks/hook1"},
+                                                        {"GET", "/usages"},
+                                                        {"GET", "/deadletters"},
+                                                        {"POST", "/webhooks/hook1/ping"}}) {
     auto none = httpCall(s.port(), method, "/v1/registries/myregistry" + path, "{}");
     EXPECT_EQ(none.status, 401) << path;
     auto wrong = httpCall(s.port(), method, "/v1/registries/myregistry" + path, "{}", "sink-token");
     EXPECT_EQ(wrong.status, 401) << path;
   }
-  EXPECT_EQ(httpCall(s.port(), "GET", "/v1/registries/nosuchreg/webhooks", "", "admin-token").status, 404);
+  EXPECT_EQ(
+      httpCall(s.port(), "GET", "/v1/registries/nosuchreg/webhooks", "", "admin-token").status,
+      404);
 }
 
 TEST(AdminApi, QuotaUsagesAndQuarantineWarning) {
@@ -199,12 +219,14 @@ TEST(AdminApi, QuotaUsagesAndQuarantineWarning) {
   auto first = s.admin("PUT", "/webhooks/hook1",
                        R"({"serviceUri":"http://x/","actions":["push","quarantine"]})");
   ASSERT_EQ(first.status, 201);
-  EXPECT_NE(first.body.find("\"warnings\":[\"action 'quarantine'"), std::string::npos) << first.body;
+  EXPECT_NE(first.body.find("\"warnings\":[\"action 'quarantine'"), std::string::npos)
+      << first.body;
   EXPECT_EQ(s.admin("PUT", "/webhooks/hook2", hookBody("http://x/")).status, 201);
   auto third = s.admin("PUT", "/webhooks/hook3", hookBody("http://x/"));
   EXPECT_EQ(third.status, 409);
   EXPECT_NE(third.body.find("QuotaExceeded"), std::string::npos);
-  EXPECT_EQ(s.admin("PUT", "/webhooks/hook2", hookBody("http://y/")).status, 200);  // replace is fine
+  EXPECT_EQ(s.admin("PUT", "/webhooks/hook2", hookBody("http://y/")).status,
+            200);  // replace is fine
   EXPECT_EQ(s.admin("GET", "/usages").body,
             R"({"value":[{"name":"Webhooks","currentValue":2,"limit":2,"unit":"Count"}]})");
 }
@@ -212,8 +234,9 @@ TEST(AdminApi, QuotaUsagesAndQuarantineWarning) {
 TEST(AdminApi, PingLogsAndRedeliverResendsTheSameEvent) {
   LoopbackReceiver receiver;
   TestServer s;
-  ASSERT_EQ(s.admin("PUT", "/webhooks/hook1",
-                    hookBody(receiver.url(), R"(,"status":"disabled")")).status, 201);
+  ASSERT_EQ(
+      s.admin("PUT", "/webhooks/hook1", hookBody(receiver.url(), R"(,"status":"disabled")")).status,
+      201);
   auto ping = s.admin("POST", "/webhooks/hook1/ping");  // disabled webhooks can be pinged
   ASSERT_EQ(ping.status, 200) << ping.body;
   auto p = json(ping.body);
@@ -221,17 +244,21 @@ TEST(AdminApi, PingLogsAndRedeliverResendsTheSameEvent) {
   EXPECT_EQ(p->getValue<std::string>("reasonPhrase"), "OK");
   ASSERT_EQ(receiver.requests().size(), 1u);
   EXPECT_EQ(receiver.requests()[0].body.find(R"({"id":")" + p->getValue<std::string>("id") +
-                                             R"(","timestamp":")"), 0u);
+                                             R"(","timestamp":")"),
+            0u);
   EXPECT_NE(receiver.requests()[0].body.find(R"("action":"ping"})"), std::string::npos);
   EXPECT_EQ(receiver.requests()[0].headers["X-Secret"], "s3cr3t");
   auto events = json(s.admin("GET", "/webhooks/hook1/events").body);
   ASSERT_EQ(events->getArray("value")->size(), 1u);
   auto e = events->getArray("value")->getObject(0);
   EXPECT_EQ(e->getValue<std::string>("status"), "delivered");
-  EXPECT_EQ(e->getObject("eventRequestMessage")->getObject("headers")->getValue<std::string>("X-Secret"), "******");
+  EXPECT_EQ(
+      e->getObject("eventRequestMessage")->getObject("headers")->getValue<std::string>("X-Secret"),
+      "******");
   EXPECT_EQ(e->getObject("eventResponseMessage")->getValue<std::string>("statusCode"), "200");
   // listEvents is the POST form of the same call
-  EXPECT_EQ(s.admin("POST", "/webhooks/hook1/listEvents").body, s.admin("GET", "/webhooks/hook1/events").body);
+  EXPECT_EQ(s.admin("POST", "/webhooks/hook1/listEvents").body,
+            s.admin("GET", "/webhooks/hook1/events").body);
 
   const std::string id = p->getValue<std::string>("id");
   s.admin("PATCH", "/webhooks/hook1", R"({"status":"enabled"})");
@@ -255,13 +282,15 @@ TEST(AdminApi, EventsArePagedWithNextLink) {
   TestServer s;
   s.admin("PUT", "/webhooks/hook1", hookBody(receiver.url()));
   std::set<std::string> ids;
-  for (int i = 0; i < 5; ++i) ids.insert(json(s.admin("POST", "/webhooks/hook1/ping").body)->getValue<std::string>("id"));
+  for (int i = 0; i < 5; ++i)
+    ids.insert(json(s.admin("POST", "/webhooks/hook1/ping").body)->getValue<std::string>("id"));
   std::set<std::string> seen;
   std::string next = "/v1/registries/myregistry/webhooks/hook1/events?top=2";
   int pages = 0;
   while (!next.empty()) {
     auto page = json(httpCall(s.port(), "GET", next, "", "admin-token").body);
-    for (const auto& e : *page->getArray("value")) seen.insert(e.extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("id"));
+    for (const auto& e : *page->getArray("value"))
+      seen.insert(e.extract<Poco::JSON::Object::Ptr>()->getValue<std::string>("id"));
     next = page->get("nextLink").isEmpty() ? "" : page->getValue<std::string>("nextLink");
     ++pages;
   }

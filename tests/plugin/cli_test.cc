@@ -29,7 +29,8 @@ CliRun reghook(const std::string& args, const std::string& env = "") {
 class CliTest : public ::testing::Test {
  protected:
   std::string env() const {
-    return "REGHOOK_SERVER=http://127.0.0.1:" + std::to_string(server_.port()) + " REGHOOK_TOKEN=admin-token";
+    return "REGHOOK_SERVER=http://127.0.0.1:" + std::to_string(server_.port()) +
+           " REGHOOK_TOKEN=admin-token";
   }
   CliRun cli(const std::string& args) { return reghook("webhook " + args, env()); }
   testing::TestServer server_;
@@ -41,7 +42,8 @@ TEST_F(CliTest, CreateShowUpdateListDeleteLikeAz) {
                      " --actions push delete --headers 'X-A=1' 'X-B: two' --scope 'hello-world:*'"
                      " --timeout 7 --signing-secret whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
   ASSERT_EQ(created.code, 0) << created.out;
-  EXPECT_NE(created.out.find("\"actions\":[\"push\",\"delete\"]"), std::string::npos) << created.out;
+  EXPECT_NE(created.out.find("\"actions\":[\"push\",\"delete\"]"), std::string::npos)
+      << created.out;
   EXPECT_NE(created.out.find("\"timeoutSeconds\":7"), std::string::npos);
   auto again = cli("create --registry myregistry --name hook1 --uri http://x/ --actions push");
   EXPECT_EQ(again.code, 1);
@@ -52,7 +54,8 @@ TEST_F(CliTest, CreateShowUpdateListDeleteLikeAz) {
   EXPECT_EQ(cli("update --registry myregistry --name hook1 --status disabled").code, 0);
   auto table = cli("list --registry myregistry --output table");
   EXPECT_NE(table.out.find("NAME"), std::string::npos);
-  EXPECT_NE(table.out.find("hook1  disabled  hello-world:*  push,delete"), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("hook1  disabled  hello-world:*  push,delete"), std::string::npos)
+      << table.out;
   auto ping = cli("ping --registry myregistry --name hook1");
   EXPECT_EQ(ping.code, 0);
   EXPECT_NE(ping.out.find("\"statusCode\":\"200\""), std::string::npos) << ping.out;
@@ -68,19 +71,24 @@ TEST_F(CliTest, CreateShowUpdateListDeleteLikeAz) {
 TEST_F(CliTest, ValidationErrorsComeFromTheApi) {
   auto bad = cli("create --registry myregistry --name hook1 --uri ftp://x --actions push");
   EXPECT_EQ(bad.code, 1);
-  EXPECT_NE(bad.out.find("serviceUri must be an absolute http:// or https:// URL"), std::string::npos) << bad.out;
-  auto scope = cli("create --registry myregistry --name hook1 --uri http://x/ --actions push --scope Bad:1");
+  EXPECT_NE(bad.out.find("serviceUri must be an absolute http:// or https:// URL"),
+            std::string::npos)
+      << bad.out;
+  auto scope =
+      cli("create --registry myregistry --name hook1 --uri http://x/ --actions push --scope Bad:1");
   EXPECT_NE(scope.out.find("repository:tag"), std::string::npos) << scope.out;
 }
 
 TEST_F(CliTest, UsageErrorsAndHelp) {
   EXPECT_EQ(cli("create --registry myregistry --uri http://x/ --actions push").code, 1);
   EXPECT_NE(cli("frobnicate --registry x").out.find("unknown command"), std::string::npos);
-  EXPECT_NE(cli("list --registry myregistry --bogus 1").out.find("unknown option --bogus"), std::string::npos);
+  EXPECT_NE(cli("list --registry myregistry --bogus 1").out.find("unknown option --bogus"),
+            std::string::npos);
   auto help = cli("create --help");
   EXPECT_EQ(help.code, 0);
   EXPECT_NE(help.out.find("--signing-secret"), std::string::npos);
-  EXPECT_NE(cli("create --registry r --name hook1 --uri http://x/ --actions push --headers nocolon").out.find("'Name=value'"),
+  EXPECT_NE(cli("create --registry r --name hook1 --uri http://x/ --actions push --headers nocolon")
+                .out.find("'Name=value'"),
             std::string::npos);
   EXPECT_EQ(reghook("version").out, "reghook 0.1.0\n");
   EXPECT_EQ(reghook("--help").code, 0);
@@ -93,7 +101,8 @@ TEST_F(CliTest, WrongTokenAndUnreachableServerSayWhy) {
   EXPECT_NE(wrong.out.find("admin token"), std::string::npos) << wrong.out;
   auto down = reghook("webhook list --registry myregistry --token x --server http://127.0.0.1:1");
   EXPECT_EQ(down.code, 1);
-  EXPECT_NE(down.out.find("cannot reach reghook at http://127.0.0.1:1"), std::string::npos) << down.out;
+  EXPECT_NE(down.out.find("cannot reach reghook at http://127.0.0.1:1"), std::string::npos)
+      << down.out;
   EXPECT_EQ(std::count(down.out.begin(), down.out.end(), '\n'), 1);
 }
 
@@ -101,7 +110,9 @@ TEST(ServeCommand, RefusesABadConfigNamingTheKey) {
   const std::string dir = testing::tempDir("badconfig");
   const std::string path = dir + "/config.json";
   FILE* f = fopen(path.c_str(), "w");
-  fputs(R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"delivery":{"timeoutSecs":5}})", f);
+  fputs(
+      R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"delivery":{"timeoutSecs":5}})",
+      f);
   fclose(f);
   auto run = reghook("serve --config " + path);
   EXPECT_NE(run.code, 0);

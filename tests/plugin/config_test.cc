@@ -18,8 +18,8 @@ TEST(Config, DefaultsFollowTheSpec) {
   EXPECT_EQ(c->listen_port, 8080);
   EXPECT_EQ(c->data_dir, "./data");
   EXPECT_EQ(c->delivery.timeout_seconds, 5);
-  EXPECT_EQ(c->delivery.retry_schedule_ms,
-            (std::vector<int64_t>{0, 5000, 300000, 1800000, 7200000, 18000000, 36000000, 36000000}));
+  EXPECT_EQ(c->delivery.retry_schedule_ms, (std::vector<int64_t>{0, 5000, 300000, 1800000, 7200000,
+                                                                 18000000, 36000000, 36000000}));
   EXPECT_EQ(c->delivery.max_in_flight_per_webhook, 4);
   EXPECT_EQ(c->delivery.log_max_entries, 10000);
   EXPECT_EQ(c->delivery.log_max_age_days, 30);
@@ -57,15 +57,31 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadCase{R"({"registries":[{"name":"myregistry","token":"t"}]})", "adminToken"},
         BadCase{R"({"adminToken":"a"})", "registries"},
-        BadCase{R"({"adminToken":"a","registries":[{"name":"myregistry"}]})", "registries[0].token"},
-        BadCase{R"({"adminToken":"a","registries":[{"name":"my-reg","token":"t"}]})", "registries[0].name"},
-        BadCase{R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"lisen":"x"})", "lisen"},
-        BadCase{R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"listen":8080})", "listen"},
-        BadCase{R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"delivery":{"timeoutSeconds":"5"}})", "delivery.timeoutSeconds"},
-        BadCase{R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"delivery":{"retrySchedule":["0s","5 minutes"]}})", "delivery.retrySchedule[1]"},
-        BadCase{R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"delivery":{"maxInFlight":4}})", "delivery.maxInFlight"},
-        BadCase{R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"limits":{"maxBodyBytes":true}})", "limits.maxBodyBytes"},
-        BadCase{R"({"adminToken":"${env:REGHOOK_SURELY_UNSET_VAR}","registries":[{"name":"myregistry","token":"t"}]})", "adminToken"}));
+        BadCase{R"({"adminToken":"a","registries":[{"name":"myregistry"}]})",
+                "registries[0].token"},
+        BadCase{R"({"adminToken":"a","registries":[{"name":"my-reg","token":"t"}]})",
+                "registries[0].name"},
+        BadCase{
+            R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"lisen":"x"})",
+            "lisen"},
+        BadCase{
+            R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"listen":8080})",
+            "listen"},
+        BadCase{
+            R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"delivery":{"timeoutSeconds":"5"}})",
+            "delivery.timeoutSeconds"},
+        BadCase{
+            R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"delivery":{"retrySchedule":["0s","5 minutes"]}})",
+            "delivery.retrySchedule[1]"},
+        BadCase{
+            R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"delivery":{"maxInFlight":4}})",
+            "delivery.maxInFlight"},
+        BadCase{
+            R"({"adminToken":"a","registries":[{"name":"myregistry","token":"t"}],"limits":{"maxBodyBytes":true}})",
+            "limits.maxBodyBytes"},
+        BadCase{
+            R"({"adminToken":"${env:REGHOOK_SURELY_UNSET_VAR}","registries":[{"name":"myregistry","token":"t"}]})",
+            "adminToken"}));
 
 }  // namespace
 }  // namespace reghook

@@ -16,9 +16,9 @@
 #include "adapters/http/poco_http_sender.h"
 #include "storage/leveldb_store.h"
 #include "tests/fakes/fake_clock.h"
-#include "tests/fakes/store_helpers.h"
 #include "tests/fakes/fixtures.h"
 #include "tests/fakes/loopback_receiver.h"
+#include "tests/fakes/store_helpers.h"
 #include "tests/fakes/test_server.h"
 
 namespace reghook {
@@ -40,9 +40,11 @@ class DeliveryTest : public ::testing::Test {
     makeService();
   }
   void makeService() {
-    delivery_ = std::make_unique<DeliveryService>(*store_, *catalog_, *sender_, metrics_, clock_, config_);
+    delivery_ =
+        std::make_unique<DeliveryService>(*store_, *catalog_, *sender_, metrics_, clock_, config_);
   }
-  Webhook addWebhook(const std::string& name, const std::string& uri, const std::string& secret = "") {
+  Webhook addWebhook(const std::string& name, const std::string& uri,
+                     const std::string& secret = "") {
     Webhook w;
     w.id = "id-" + name;
     w.registry = "myregistry";
@@ -105,7 +107,8 @@ TEST_F(DeliveryTest, SendsTheSpecHeadersAndAVerifiableSignature) {
   std::istringstream in("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw");
   Poco::Base64Decoder decoder(in);
   std::string key((std::istreambuf_iterator<char>(decoder)), std::istreambuf_iterator<char>());
-  const std::string signed_text = r.headers["webhook-id"] + "." + r.headers["webhook-timestamp"] + "." + r.body;
+  const std::string signed_text =
+      r.headers["webhook-id"] + "." + r.headers["webhook-timestamp"] + "." + r.body;
   unsigned char mac[32];
   unsigned int len = 0;
   HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
@@ -117,7 +120,9 @@ TEST_F(DeliveryTest, SendsTheSpecHeadersAndAVerifiableSignature) {
   EXPECT_EQ(r.headers["webhook-signature"], "v1," + b64.str());
   auto log = logOf(w, "ev1");
   EXPECT_EQ(log->getValue<std::string>("status"), "delivered");
-  EXPECT_EQ(log->getObject("eventRequestMessage")->getObject("headers")->getValue<std::string>("X-Token"), "******");
+  EXPECT_EQ(
+      log->getObject("eventRequestMessage")->getObject("headers")->getValue<std::string>("X-Token"),
+      "******");
   EXPECT_EQ(testing::pendingJobs(*store_).size(), 0u);
 }
 
@@ -154,7 +159,8 @@ TEST_F(DeliveryTest, RetriesOn500ThenDeliversOnTheThirdAttempt) {
 
 TEST_F(DeliveryTest, GivesUpAfterTheLastScheduledAttempt) {
   LoopbackReceiver receiver;
-  receiver.script({ScriptedAnswer{500}, ScriptedAnswer{500}, ScriptedAnswer{500}, ScriptedAnswer{200}});
+  receiver.script(
+      {ScriptedAnswer{500}, ScriptedAnswer{500}, ScriptedAnswer{500}, ScriptedAnswer{200}});
   auto w = addWebhook("hook1", receiver.url());
   addJob(w, "ev1");
   for (int i = 0; i < 5; ++i) {
@@ -240,8 +246,10 @@ TEST(DeliveryIsolation, AHangingWebhookDoesNotDelayAnother) {
   std::vector<ScriptedAnswer> hang(20, ScriptedAnswer{200, {}, 3000});
   slow_receiver.script(hang);
   testing::TestServer s;
-  s.admin("PUT", "/webhooks/slowhook", R"({"serviceUri":")" + slow_receiver.url() + R"(","actions":["push"]})");
-  s.admin("PUT", "/webhooks/fasthook", R"({"serviceUri":")" + fast_receiver.url() + R"(","actions":["push"]})");
+  s.admin("PUT", "/webhooks/slowhook",
+          R"({"serviceUri":")" + slow_receiver.url() + R"(","actions":["push"]})");
+  s.admin("PUT", "/webhooks/fasthook",
+          R"({"serviceUri":")" + fast_receiver.url() + R"(","actions":["push"]})");
   // 10 pushes: each goes to both webhooks
   for (int i = 0; i < 10; ++i) {
     std::string envelope = testing::fixture("distribution-2.8.2/03-push-manifest-v1.json");

@@ -3,16 +3,16 @@
 #include "plugin/ingest_worker.h"
 
 #include <gtest/gtest.h>
+#include <leveldb/helpers/memenv.h>
 
 #include <algorithm>
-#include <leveldb/helpers/memenv.h>
 
 #include "adapters/distribution/envelope.h"
 #include "adapters/http/poco_http_sender.h"
 #include "storage/leveldb_store.h"
 #include "tests/fakes/fake_clock.h"
-#include "tests/fakes/store_helpers.h"
 #include "tests/fakes/fixtures.h"
+#include "tests/fakes/store_helpers.h"
 
 namespace reghook {
 namespace {
@@ -23,8 +23,10 @@ class IngestTest : public ::testing::Test {
     env_.reset(leveldb::NewMemEnv(leveldb::Env::Default()));
     store_ = std::move(LeveldbStore::open("/db", clock_, env_.get()).value());
     catalog_ = std::make_unique<WebhookCatalog>(*store_, 100);
-    sender_ = std::make_unique<http::PocoHttpSender>(http::AddressGuard::create({}, {}).value(), "", "t");
-    delivery_ = std::make_unique<DeliveryService>(*store_, *catalog_, *sender_, metrics_, clock_, DeliveryConfig{});
+    sender_ =
+        std::make_unique<http::PocoHttpSender>(http::AddressGuard::create({}, {}).value(), "", "t");
+    delivery_ = std::make_unique<DeliveryService>(*store_, *catalog_, *sender_, metrics_, clock_,
+                                                  DeliveryConfig{});
     ingest_ = std::make_unique<IngestWorker>(*store_, *catalog_, *delivery_, metrics_, clock_, 250);
   }
   void hook(const std::string& name, const std::string& scope, std::vector<std::string> actions,
@@ -70,9 +72,9 @@ TEST_F(IngestTest, FansOutByStatusActionAndScope) {
   hook("otherrepo", "multi/arch:*", {"push"});
   hook("deletes", "", {"delete"});
   hook("disabled", "", {"push"}, "disabled");
-  for (const char* f : {"distribution-2.8.2/01-push-blob-layer.json",
-                        "distribution-2.8.2/03-push-manifest-v1.json",
-                        "distribution-2.8.2/09-push-manifest-latest.json"}) {
+  for (const char* f :
+       {"distribution-2.8.2/01-push-blob-layer.json", "distribution-2.8.2/03-push-manifest-v1.json",
+        "distribution-2.8.2/09-push-manifest-latest.json"}) {
     receive(f);
   }
   ASSERT_TRUE(ingest_->processAvailable(false));
@@ -88,7 +90,8 @@ TEST_F(IngestTest, FansOutByStatusActionAndScope) {
 
 TEST_F(IngestTest, DigestDeleteWaitsForItsTagDeletesAndMatchesByTag) {
   hook("repov1", "hello-world:v1", {"delete"});
-  receive("distribution-2.8.2-auth/04-push-manifest-oci-tag-v1-with-references.json");  // other repo
+  receive(
+      "distribution-2.8.2-auth/04-push-manifest-oci-tag-v1-with-references.json");  // other repo
   receive("distribution-2.8.2/11-delete-manifest-digest.json");
   ASSERT_TRUE(ingest_->processAvailable(false));
   EXPECT_EQ(store_->inboxBacklog(), 1u);  // held: its tag deletes may still come

@@ -46,9 +46,11 @@ TEST(SinkApi, TheSameUpstreamEventTwiceIsStoredOnce) {
 
 TEST(SinkApi, AcceptsAnyContentType) {
   TestServer s;
-  for (const char* type : {"application/vnd.docker.distribution.events.v2+json", "text/plain", ""}) {
-    auto reply = httpCall(s.port(), "POST", "/v1/registries/myregistry/notifications",
-                          fixture("distribution-2.8.2/01-push-blob-layer.json"), "sink-token", type);
+  for (const char* type :
+       {"application/vnd.docker.distribution.events.v2+json", "text/plain", ""}) {
+    auto reply =
+        httpCall(s.port(), "POST", "/v1/registries/myregistry/notifications",
+                 fixture("distribution-2.8.2/01-push-blob-layer.json"), "sink-token", type);
     EXPECT_EQ(reply.status, 200) << type;
   }
 }
@@ -59,7 +61,8 @@ TEST(SinkApi, WrongOrMissingTokenIs401) {
   auto wrong = s.notify(envelope, "myregistry", "other-token");  // another registry's token
   EXPECT_EQ(wrong.status, 401);
   EXPECT_NE(wrong.body.find("\"code\":\"Unauthorized\""), std::string::npos);
-  EXPECT_EQ(httpCall(s.port(), "POST", "/v1/registries/myregistry/notifications", envelope).status, 401);
+  EXPECT_EQ(httpCall(s.port(), "POST", "/v1/registries/myregistry/notifications", envelope).status,
+            401);
 }
 
 TEST(SinkApi, UnknownRegistryIs404) {

@@ -25,8 +25,8 @@ class LeveldbStoreTest : public ::testing::Test {
 
 TEST_F(LeveldbStoreTest, InboxStoresEachUpstreamIdOnceInOrder) {
   EXPECT_EQ(store_->appendInbox("reg01", {{"a", "{\"id\":\"a\"}"}, {"b", "{}"}}, {}).value(), 2u);
-  EXPECT_EQ(store_->appendInbox("reg01", {{"a", "{}"}}, {}).value(), 0u);    // repeated id
-  EXPECT_EQ(store_->appendInbox("reg02", {{"a", "{}"}}, {}).value(), 1u);    // other registry
+  EXPECT_EQ(store_->appendInbox("reg01", {{"a", "{}"}}, {}).value(), 0u);  // repeated id
+  EXPECT_EQ(store_->appendInbox("reg02", {{"a", "{}"}}, {}).value(), 1u);  // other registry
   EXPECT_EQ(store_->inboxBacklog(), 3u);
   auto entries = store_->readInbox(0, 10).value();
   ASSERT_EQ(entries.size(), 3u);
@@ -79,7 +79,8 @@ TEST_F(LeveldbStoreTest, CommitConsumesInboxAppliesIndexAndSkipsReplayedJobs) {
   EXPECT_EQ(batch.jobs.size(), 1u);
   EXPECT_EQ(store_->inboxBacklog(), 0u);
   EXPECT_TRUE(store_->readInbox(0, 10).value().empty());
-  EXPECT_EQ(store_->getDigest("reg01", "r/x", "sha256:1").value()->tags, std::vector<std::string>{"v1"});
+  EXPECT_EQ(store_->getDigest("reg01", "r/x", "sha256:1").value()->tags,
+            std::vector<std::string>{"v1"});
   EXPECT_EQ(store_->digestOfTag("reg01", "r/x", "v1").value(), "sha256:1");
   EXPECT_EQ(store_->digestsOf("reg01", "r").value().size(), 0u);  // "r" is not a prefix match
   // the same event again (a replay after a crash) creates no second job
@@ -93,7 +94,10 @@ TEST_F(LeveldbStoreTest, CommitConsumesInboxAppliesIndexAndSkipsReplayedJobs) {
 
 TEST_F(LeveldbStoreTest, LogPagesNewestFirstWithTokens) {
   for (int i = 0; i < 25; ++i) {
-    ASSERT_TRUE(store_->putLog({"w1", "e" + std::to_string(i), 1000 + i, "{\"n\":" + std::to_string(i) + "}"}).isOk());
+    ASSERT_TRUE(
+        store_
+            ->putLog({"w1", "e" + std::to_string(i), 1000 + i, "{\"n\":" + std::to_string(i) + "}"})
+            .isOk());
   }
   store_->putLog({"w2", "other", 5000, "{}"});
   auto first = store_->listLog("w1", 10, "").value();
@@ -145,8 +149,9 @@ TEST_F(LeveldbStoreTest, DeletingAWebhookRemovesItsJobsAndLogAndBlocksLateWrites
 }
 
 TEST_F(LeveldbStoreTest, DeadLettersArePagedPerRegistry) {
-  store_->appendInbox("reg01", {}, {{"reg01", "x1", "unknown action", "{}", 10},
-                                    {"reg01", "x2", "no id", "{}", 20}});
+  store_->appendInbox(
+      "reg01", {},
+      {{"reg01", "x1", "unknown action", "{}", 10}, {"reg01", "x2", "no id", "{}", 20}});
   auto page = store_->listDeadLetters("reg01", 1, "").value();
   ASSERT_EQ(page.items.size(), 1u);
   EXPECT_EQ(page.items[0].event_id, "x2");
@@ -157,7 +162,8 @@ TEST_F(LeveldbStoreTest, DeadLettersArePagedPerRegistry) {
 
 TEST(LeveldbStoreOnDisk, ReopeningKeepsEverything) {
   testing::FakeClock clock;
-  const auto dir = std::filesystem::temp_directory_path() / ("reghook-store-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("reghook-store-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   {
     auto store = std::move(LeveldbStore::open(dir.string(), clock).value());
