@@ -146,6 +146,7 @@ try {
     assert.match(body, /"repository": "ui\/app"/);
     assert.match(await detail.textContent(), /Authorization: \*\*\*\*\*\*/);  // secret header masked
     assert.doesNotMatch(await detail.textContent(), /s3cret/);
+    await page.screenshot({ path: path.join(dir, 'event.png'), fullPage: true });
   });
 
   await step('redeliver sends the same event again', async () => {
