@@ -67,7 +67,9 @@ void IngestWorker::loop() {
     }
     std::unique_lock<std::mutex> lock(mutex_);
     int64_t wait_ms = ok ? 1000 : 500;
-    if (!held_.empty()) wait_ms = std::max<int64_t>(1, held_deadline_ms_ - clock_.nowMs());
+    for (const auto& [registry, held] : held_) {
+      wait_ms = std::min(wait_ms, std::max<int64_t>(1, held.deadline_ms - clock_.nowMs()));
+    }
     wake_.wait_for(lock, std::chrono::milliseconds(wait_ms), [this] { return notified_; });
     notified_ = false;
   }
@@ -95,20 +97,21 @@ bool IngestWorker::processAvailable(bool flush_held) {
       }
       Pending p{entry.seq, event.value()};
       batch.upstream.emplace_back(p.event.registry, p.event.action);
-      if (!held_.empty()) {
-        const UpstreamEvent& head = held_.front().event;
-        if (distribution::isTagDelete(p.event) && p.event.registry == head.registry &&
-            p.event.request_id == head.request_id && p.event.repository == head.repository) {
-          held_.push_back(std::move(p));
+      auto held = held_.find(p.event.registry);
+      if (held != held_.end()) {
+        const UpstreamEvent& head = held->second.group.front().event;
+        if (distribution::isTagDelete(p.event) && p.event.request_id == head.request_id &&
+            p.event.repository == head.repository) {
+          held->second.group.push_back(std::move(p));
           read_up_to_ = entry.seq;
           continue;
         }
-        if (!normalizeInto(held_, batch)) return rewind(batch);
-        held_.clear();
+        if (!normalizeInto(held->second.group, batch)) return rewind(batch);
+        held_.erase(held);
       }
       if (distribution::isDigestDelete(p.event)) {
-        held_.push_back(std::move(p));
-        held_deadline_ms_ = clock_.nowMs() + hold_ms_;
+        const std::string registry = p.event.registry;
+        held_[registry] = Held{{std::move(p)}, clock_.nowMs() + hold_ms_};
       } else if (!normalizeInto({p}, batch)) {
         return rewind(batch);
       }
@@ -117,9 +120,13 @@ bool IngestWorker::processAvailable(bool flush_held) {
     if (batch.store.consumed_seqs.size() >= kMaxBatch && !commit(batch)) return false;
     if (entries.value().size() < kRead) break;
   }
-  if (!held_.empty() && (flush_held || clock_.nowMs() >= held_deadline_ms_)) {
-    if (!normalizeInto(held_, batch)) return rewind(batch);
-    held_.clear();
+  for (auto it = held_.begin(); it != held_.end();) {
+    if (flush_held || clock_.nowMs() >= it->second.deadline_ms) {
+      if (!normalizeInto(it->second.group, batch)) return rewind(batch);
+      it = held_.erase(it);
+    } else {
+      ++it;
+    }
   }
   return commit(batch);
 }
@@ -127,7 +134,9 @@ bool IngestWorker::processAvailable(bool flush_held) {
 bool IngestWorker::rewind(const Batch& batch) {
   uint64_t first = read_up_to_ + 1;
   for (uint64_t seq : batch.store.consumed_seqs) first = std::min(first, seq);
-  for (const auto& p : held_) first = std::min(first, p.seq);
+  for (const auto& [registry, held] : held_) {
+    for (const auto& p : held.group) first = std::min(first, p.seq);
+  }
   read_up_to_ = first - 1;
   held_.clear();
   normalizer_.committed();  // the overlay described changes that were not committed

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -70,8 +71,13 @@ class IngestWorker {
 
   uint64_t read_up_to_ = 0;  // last inbox seq read (committed or held)
   int64_t last_forget_ms_ = 0;
-  std::vector<Pending> held_;
-  int64_t held_deadline_ms_ = 0;
+  // Per registry: a digest delete and the tag deletes of its request, and when to stop waiting.
+  // Registries are held apart, so one registry's events do not end another's wait.
+  struct Held {
+    std::vector<Pending> group;
+    int64_t deadline_ms = 0;
+  };
+  std::map<std::string, Held> held_;
 
   std::atomic<bool> running_{false};
   std::mutex mutex_;

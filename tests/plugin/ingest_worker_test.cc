@@ -120,6 +120,22 @@ TEST_F(IngestTest, AnEventOfAnotherRequestEndsTheHoldAtOnce) {
   EXPECT_EQ(actions, (std::vector<std::string>{"delete", "push"}));
 }
 
+TEST_F(IngestTest, AnotherRegistrysEventsDoNotEndTheHold) {
+  hook("repov1", "hello-world:v1", {"delete"});
+  receive("distribution-2.8.2/11-delete-manifest-digest.json");
+  // another registry sends in between (its own inbox entry)
+  auto other = distribution::parseEnvelope(testing::fixture("distribution-2.8.2/17-push-manifest-child-untagged.json")).value();
+  ASSERT_TRUE(store_->appendInbox("otherregistry", {{other[0].id, other[0].json}}, {}).isOk());
+  receive("distribution-2.8.2/13-delete-tag-v1.json");
+  ASSERT_TRUE(ingest_->processAvailable(false));
+  EXPECT_TRUE(actionsFor("repov1").empty());  // still held
+  clock_.advanceMs(250);
+  ASSERT_TRUE(ingest_->processAvailable(false));
+  ASSERT_EQ(actionsFor("repov1"), std::vector<std::string>{"delete"});
+  auto log = store_->listLog("id-repov1", 1, "").value().items.at(0).json;
+  EXPECT_NE(log.find("\"tags\":[\"v1\"]"), std::string::npos) << log;
+}
+
 TEST_F(IngestTest, ReplayingTheInboxCreatesNoSecondJob) {
   hook("all", "", {"push"});
   receive("distribution-2.8.2/03-push-manifest-v1.json");
