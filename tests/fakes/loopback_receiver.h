@@ -14,6 +14,7 @@
 #include <Poco/StreamCopier.h>
 #include <Poco/ThreadPool.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
@@ -82,6 +83,10 @@ class LoopbackReceiver {
     return out;
   }
 
+  // Requests whose answer has begun (recorded in requests() once answered: a delayed answer
+  // shows here first).
+  int started() const { return started_.load(); }
+
   // Waits until at least n requests (to path, or any) arrived; false on timeout.
   bool waitFor(size_t n, const std::string& path = "", int timeout_ms = 10000) const {
     std::unique_lock<std::mutex> lock(mutex_);
@@ -106,6 +111,7 @@ class LoopbackReceiver {
       Poco::StreamCopier::copyToString(request.stream(), r.body);
       r.at = std::chrono::steady_clock::now();
       ScriptedAnswer answer = owner_.next(r.uri);
+      ++owner_.started_;
       if (answer.delay_ms) std::this_thread::sleep_for(std::chrono::milliseconds(answer.delay_ms));
       {
         std::lock_guard<std::mutex> lock(owner_.mutex_);
@@ -153,6 +159,7 @@ class LoopbackReceiver {
   mutable std::condition_variable arrived_;
   std::map<std::string, std::deque<ScriptedAnswer>> scripts_;
   std::vector<ReceivedRequest> received_;
+  std::atomic<int> started_{0};
 };
 
 }  // namespace reghook::testing
