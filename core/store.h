@@ -103,6 +103,8 @@ class Store {
   // Forgets the upstream ids received before the time (the registry resends an event within
   // seconds of a lost answer, so old ids only take space). Returns how many were forgotten.
   virtual Result<size_t> forgetEventIds(int64_t received_before_ms) = 0;
+  // Deletes the dead letters received before the time. Returns how many.
+  virtual Result<size_t> forgetDeadLetters(int64_t received_before_ms) = 0;
   virtual Result<Page<DeadLetter>> listDeadLetters(const std::string& registry, size_t top,
                                                    const std::string& skip_token) = 0;
 

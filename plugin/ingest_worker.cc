@@ -24,13 +24,15 @@ std::string subjectOf(const AcrEvent& e) {
 }  // namespace
 
 IngestWorker::IngestWorker(Store& store, WebhookCatalog& catalog, DeliveryService& delivery,
-                           Metrics& metrics, const Clock& clock, int64_t hold_ms)
+                           Metrics& metrics, const Clock& clock, int64_t hold_ms,
+                           int64_t dead_letter_max_age_ms)
     : store_(store),
       catalog_(catalog),
       delivery_(delivery),
       metrics_(metrics),
       clock_(clock),
       hold_ms_(hold_ms),
+      dead_letter_max_age_ms_(dead_letter_max_age_ms),
       normalizer_(store) {}
 
 IngestWorker::~IngestWorker() { stop(); }
@@ -61,9 +63,12 @@ void IngestWorker::loop() {
     const bool ok = processAvailable(false);
     if (clock_.nowMs() - last_forget_ms_ >= kForgetEveryMs) {
       last_forget_ms_ = clock_.nowMs();
-      auto forgotten = store_.forgetEventIds(last_forget_ms_ - kRememberIdsMs);
-      if (!forgotten.isOk())
-        logger().error("cannot forget old event ids: %s", forgotten.status().message());
+      auto ids = store_.forgetEventIds(last_forget_ms_ - kRememberIdsMs);
+      if (!ids.isOk()) logger().error("cannot forget old event ids: %s", ids.status().message());
+      auto letters = store_.forgetDeadLetters(last_forget_ms_ - dead_letter_max_age_ms_);
+      if (!letters.isOk()) {
+        logger().error("cannot delete old dead letters: %s", letters.status().message());
+      }
     }
     std::unique_lock<std::mutex> lock(mutex_);
     int64_t wait_ms = ok ? 1000 : 500;

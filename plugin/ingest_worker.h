@@ -24,11 +24,13 @@ namespace reghook {
 
 class IngestWorker {
  public:
+  // dead_letter_max_age_ms: dead letters older than this are deleted (hourly).
   IngestWorker(Store& store, WebhookCatalog& catalog, DeliveryService& delivery, Metrics& metrics,
-               const Clock& clock, int64_t hold_ms = 250);
+               const Clock& clock, int64_t hold_ms = 250,
+               int64_t dead_letter_max_age_ms = 30LL * 24 * 3600 * 1000);
 
   // How long upstream event ids are remembered to drop the registry's repeats, and how often
-  // older ones are forgotten.
+  // older ids and old dead letters are forgotten.
   static constexpr int64_t kRememberIdsMs = 7LL * 24 * 3600 * 1000;
   static constexpr int64_t kForgetEveryMs = 3600LL * 1000;
   ~IngestWorker();
@@ -67,6 +69,7 @@ class IngestWorker {
   Metrics& metrics_;
   const Clock& clock_;
   const int64_t hold_ms_;
+  const int64_t dead_letter_max_age_ms_;
   distribution::Normalizer normalizer_;
 
   uint64_t read_up_to_ = 0;  // last inbox seq read (committed or held)

@@ -36,7 +36,8 @@ Result<std::unique_ptr<Server>> Server::create(const Config& config, const Clock
   s->delivery_ = std::make_unique<DeliveryService>(*s->store_, *s->catalog_, *s->sender_,
                                                    s->metrics_, clock, s->config_.delivery);
   s->ingest_ =
-      std::make_unique<IngestWorker>(*s->store_, *s->catalog_, *s->delivery_, s->metrics_, clock);
+      std::make_unique<IngestWorker>(*s->store_, *s->catalog_, *s->delivery_, s->metrics_, clock,
+                                     250, s->config_.delivery.log_max_age_days * 24 * 3600 * 1000);
   s->context_.reset(new ApiContext{s->config_,
                                    *s->store_,
                                    *s->catalog_,

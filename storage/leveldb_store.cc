@@ -222,6 +222,28 @@ Result<size_t> LeveldbStore::forgetEventIds(int64_t received_before_ms) {
   return deleted;
 }
 
+Result<size_t> LeveldbStore::forgetDeadLetters(int64_t received_before_ms) {
+  // z/<registry>/<ms:13>/<id>: within a registry the keys sort by time.
+  std::unique_ptr<leveldb::Iterator> it(db_->NewIterator(leveldb::ReadOptions()));
+  const std::string cutoff =
+      pad(static_cast<uint64_t>(std::max<int64_t>(received_before_ms, 0)), 13);
+  leveldb::WriteBatch batch;
+  size_t deleted = 0;
+  for (it->Seek("z/"); it->Valid() && it->key().starts_with("z/"); it->Next()) {
+    const std::string key = it->key().ToString();
+    const size_t slash = key.find('/', 2);
+    if (slash != std::string::npos && key.compare(slash + 1, 13, cutoff) < 0) {
+      batch.Delete(it->key());
+      ++deleted;
+    }
+  }
+  if (!it->status().ok()) return fromLeveldb(it->status(), "reading dead letters");
+  if (deleted == 0) return size_t{0};
+  Status s = write(batch, false);
+  if (!s.isOk()) return s;
+  return deleted;
+}
+
 Result<std::vector<InboxEntry>> LeveldbStore::readInbox(uint64_t after_seq, size_t max) {
   uint64_t limit;
   {

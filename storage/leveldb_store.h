@@ -42,6 +42,7 @@ class LeveldbStore : public Store {
   Result<std::vector<InboxEntry>> readInbox(uint64_t after_seq, size_t max) override;
   size_t inboxBacklog() const override { return backlog_.load(); }
   Result<size_t> forgetEventIds(int64_t received_before_ms) override;
+  Result<size_t> forgetDeadLetters(int64_t received_before_ms) override;
   Result<Page<DeadLetter>> listDeadLetters(const std::string& registry, size_t top,
                                            const std::string& skip_token) override;
 

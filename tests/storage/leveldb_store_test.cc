@@ -160,6 +160,17 @@ TEST_F(LeveldbStoreTest, DeadLettersArePagedPerRegistry) {
   EXPECT_TRUE(store_->listDeadLetters("reg02", 5, "").value().items.empty());
 }
 
+TEST_F(LeveldbStoreTest, OldDeadLettersAreDeleted) {
+  store_->appendInbox("reg01", {},
+                      {{"reg01", "x1", "no id", "{}", 1000}, {"reg01", "x2", "no id", "{}", 3000}});
+  store_->appendInbox("reg02", {}, {{"reg02", "y1", "no id", "{}", 1500}});
+  EXPECT_EQ(store_->forgetDeadLetters(2000).value(), 2u);
+  auto left = store_->listDeadLetters("reg01", 10, "").value();
+  ASSERT_EQ(left.items.size(), 1u);
+  EXPECT_EQ(left.items[0].event_id, "x2");
+  EXPECT_TRUE(store_->listDeadLetters("reg02", 10, "").value().items.empty());
+}
+
 TEST(LeveldbStoreOnDisk, ReopeningKeepsEverything) {
   testing::FakeClock clock;
   const auto dir =
