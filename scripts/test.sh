@@ -14,5 +14,13 @@ echo "== console (headless chromium)"
 if [ -z "${NODE_EXTRA_CA_CERTS:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
   export NODE_EXTRA_CA_CERTS=/etc/ssl/certs/ca-certificates.crt
 fi
-(cd tests/ui && npm ci --no-audit --no-fund --loglevel=error && node console.test.mjs)
+cd tests/ui
+if ! npm ci --no-audit --no-fund --loglevel=error; then
+  # Behind a proxy that re-signs TLS with a CA this machine lacks, npm cannot verify the
+  # registry. package-lock.json pins every package's sha512, which npm still checks.
+  echo "npm ci failed; retrying without TLS verification (package-lock.json integrity still applies)"
+  npm ci --no-audit --no-fund --loglevel=error --strict-ssl=false
+fi
+node console.test.mjs
+cd ../..
 echo "all tests passed"
