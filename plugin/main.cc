@@ -4,12 +4,12 @@
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FormattingChannel.h>
 #include <Poco/Logger.h>
-#include <Poco/Path.h>
 #include <Poco/PatternFormatter.h>
 #include <Poco/Util/HelpFormatter.h>
 #include <Poco/Util/ServerApplication.h>
 
 #include <csignal>
+#include <filesystem>
 #include <cstdlib>
 #include <iostream>
 
@@ -28,10 +28,14 @@ const char kHelp[] =
     "  reghook version                 print the version\n"
     "  reghook --help                  this text\n";
 
+// The console's files: REGHOOK_CONSOLE_DIR, or console/ beside the executable (found through
+// /proc/self/exe, so that running `reghook` from PATH works too).
 std::string consoleDir(const char* argv0) {
   if (const char* env = std::getenv("REGHOOK_CONSOLE_DIR")) return env;
-  Poco::Path exe(Poco::Path(argv0).absolute());
-  return exe.parent().toString() + "console";
+  std::error_code error;
+  std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (error) exe = std::filesystem::absolute(argv0);
+  return (exe.parent_path() / "console").string();
 }
 
 void setUpLogging() {
