@@ -91,8 +91,6 @@ class BarePocoServer {
 struct WrkResult {
   double requests_per_second = 0;
   long non_2xx = 0;
-  long socket_errors = 0;
-  std::string latency_line;
 };
 
 inline std::string run(const std::string& command) {
@@ -114,8 +112,6 @@ inline WrkResult parseWrk(const std::string& out) {
       r.requests_per_second = std::stod(line.substr(line.find(':') + 1));
     if (line.find("Non-2xx") != std::string::npos)
       r.non_2xx = std::stol(line.substr(line.find(':') + 1));
-    if (line.find("Socket errors") != std::string::npos) r.socket_errors = 1;
-    if (line.find("Latency") != std::string::npos && r.latency_line.empty()) r.latency_line = line;
   }
   return r;
 }

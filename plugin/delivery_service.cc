@@ -155,7 +155,7 @@ double DeliveryService::jitter() {
 
 DeliveryService::Prepared DeliveryService::prepare(const Webhook& webhook,
                                                    const std::string& event_id,
-                                                   const std::string& payload) const {
+                                                   const std::string& payload, bool sign) const {
   Prepared p;
   p.request.uri = webhook.service_uri;
   p.request.body = payload;
@@ -177,7 +177,7 @@ DeliveryService::Prepared DeliveryService::prepare(const Webhook& webhook,
   const int64_t timestamp = clock_.nowMs() / 1000;
   add("webhook-id", event_id);
   add("webhook-timestamp", std::to_string(timestamp));
-  if (!webhook.signing_secret.empty()) {
+  if (sign && !webhook.signing_secret.empty()) {
     add("webhook-signature",
         http::webhookSignature(webhook.signing_secret, event_id, timestamp, payload));
   }
@@ -188,7 +188,7 @@ LogEntry DeliveryService::pendingLog(const Webhook& webhook, const Job& job) con
   acr::AttemptRecord r;
   r.event_id = job.event_id;
   r.payload = job.payload;
-  r.request_headers = prepare(webhook, job.event_id, job.payload).logged_headers;
+  r.request_headers = prepare(webhook, job.event_id, job.payload, false).logged_headers;
   r.request_uri = acr::maskUri(webhook.service_uri);
   r.status = "pending";
   r.timestamp = acr::rfc3339(job.created_ms);
@@ -219,7 +219,7 @@ void DeliveryService::attempt(const ScheduledJob& scheduled) {
   if (!webhook->enabled()) {
     // Disabled after the job was queued: it is not sent; redeliver sends it once re-enabled.
     r.attempts = j.attempts;
-    r.request_headers = prepare(*webhook, j.event_id, j.payload).logged_headers;
+    r.request_headers = prepare(*webhook, j.event_id, j.payload, false).logged_headers;
     r.status = "failed";
     r.error = "not sent: the webhook is disabled";
     outcome_label = "skipped_disabled";

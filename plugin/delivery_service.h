@@ -71,8 +71,10 @@ class DeliveryService {
     OutgoingRequest request;
     Headers logged_headers;  // custom header values masked
   };
-  Prepared prepare(const Webhook& webhook, const std::string& event_id,
-                   const std::string& payload) const;
+  // The request for an event, and its headers as the log shows them. sign == false leaves out
+  // the signature: for log entries of requests not sent (pending, webhook disabled).
+  Prepared prepare(const Webhook& webhook, const std::string& event_id, const std::string& payload,
+                   bool sign = true) const;
   void attempt(const ScheduledJob& scheduled);
   void workerLoop();
   void prunerLoop();
